@@ -1,0 +1,78 @@
+"""Checks across entries that a single model cannot make: unique ids, references, unfinished drafts."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+
+from interviewer.bank.loader import BankIssue, RawBank
+from interviewer.bank.models import Question, Scenario
+
+
+def _duplicates(ids: Iterable[str]) -> list[str]:
+    return sorted(i for i, n in Counter(ids).items() if n > 1)
+
+
+def _check_question(q: Question, competencies: set[str]) -> list[str]:
+    problems = []
+    if competencies and q.competency not in competencies:
+        problems.append(f"competency {q.competency!r} is not in competencies.yaml")
+    local = [k.id for k in q.key_points] + [r.id for r in q.red_flags]
+    problems += [f"key point / red flag id {d!r} is used twice" for d in _duplicates(local)]
+    for f in q.follow_ups:
+        problems += [f"follow-up {f.text!r} targets unknown id {t!r}" for t in f.targets if t not in local]
+    return problems
+
+
+def _check_scenario(s: Scenario, competencies: set[str]) -> list[str]:
+    problems = []
+    if competencies and s.competency not in competencies:
+        problems.append(f"competency {s.competency!r} is not in competencies.yaml")
+    problems += [f"stage id {d!r} is used twice" for d in _duplicates(st.id for st in s.stages)]
+    problems += [f"red flag id {d!r} is used twice" for d in _duplicates(r.id for r in s.red_flags)]
+    for st in s.stages:
+        actions = [a.id for a in st.expected_actions]
+        problems += [f"stage {st.id}: action id {d!r} is used twice" for d in _duplicates(actions)]
+        for fact in st.facts:
+            problems += [
+                f"stage {st.id}: fact {fact.id!r} is earned by unknown action {a!r}"
+                for a in fact.earned_by
+                if a not in actions
+            ]
+        probed = {p.action for p in st.probes}
+        problems += [f"stage {st.id}: probe for unknown action {a!r}" for a in sorted(probed - set(actions))]
+        problems += [f"stage {st.id}: expected action {a!r} has no probe" for a in actions if a not in probed]
+    return problems
+
+
+def cross_check(raw: RawBank) -> list[BankIssue]:
+    issues: list[BankIssue] = []
+    competencies = set(raw.competencies)
+    entries: list[tuple[str, Question | Scenario]] = [*raw.questions, *raw.scenarios]
+    for dup in _duplicates(e.id for _, e in entries):
+        files = sorted({f for f, e in entries if e.id == dup})
+        issues.append(BankIssue(files[0], dup, f"id is used more than once (in {', '.join(files)})"))
+    seen_sources: dict[tuple[str, int], str] = {}
+    for file, entry in entries:
+        problems = (
+            _check_question(entry, competencies)
+            if isinstance(entry, Question)
+            else _check_scenario(entry, competencies)
+        )
+        key = (entry.source.document, entry.source.position)
+        if key in seen_sources:
+            problems.append(f"source {key[0]} #{key[1]} is also claimed by {seen_sources[key]!r}")
+        seen_sources[key] = entry.id
+        issues += [BankIssue(file, entry.id, p) for p in problems]
+    return issues
+
+
+def stats(questions: Iterable[Question], scenarios: Iterable[Scenario]) -> dict[str, object]:
+    qs = list(questions)
+    return {
+        "questions": len(qs),
+        "scenarios": len(list(scenarios)),
+        "by_track": dict(sorted(Counter(q.track for q in qs).items())),
+        "by_level": dict(sorted(Counter(q.level for q in qs).items())),
+        "by_competency": dict(sorted(Counter(q.competency for q in qs).items())),
+    }

@@ -1,0 +1,120 @@
+"""The knowledge bank's schema: questions, scenarios and the competencies they assess.
+
+Every model is frozen and forbids unknown fields, so a typo in a YAML key is an error, not a silent default.
+Ids are slugs; key points, red flags and expected actions carry their own ids so follow-ups and probes can
+point at exactly what they press on.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]*[a-z0-9]$", max_length=80)]
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=3)]
+Track = Literal["behavioral", "python-developer", "software-engineer-python"]
+Level = Literal["entry", "intermediate", "senior"]
+TRACKS: tuple[str, ...] = Track.__args__  # type: ignore[attr-defined]
+LEVELS: tuple[str, ...] = Level.__args__  # type: ignore[attr-defined]
+
+
+class Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Source(Model):
+    """Where an entry came from: the document's file name and the question's 1-based position in it."""
+
+    document: Text
+    position: int = Field(ge=1)
+    section: str | None = Field(default=None, description="Heading the entry sits under, if any.")
+
+
+class Check(Model):
+    """Something checkable in an answer: a key point, a red flag or a scenario's expected action."""
+
+    id: Slug
+    text: Text = Field(description="Specific enough that a scorer can check it against an answer.")
+    cues: list[Text] = Field(
+        default_factory=list,
+        description="Lower-case words or short phrases an answer meeting this check is likely to contain.",
+    )
+
+
+class KeyPoint(Check):
+    weight: float = Field(default=1.0, ge=0.25, le=3.0, description="Relative weight in coverage scoring.")
+
+
+class RedFlag(Check):
+    pass
+
+
+class FollowUp(Model):
+    text: Text
+    targets: list[Slug] = Field(
+        default_factory=list, description="Ids of the key points or red flags this follow-up presses on."
+    )
+
+
+class Question(Model):
+    id: Slug
+    track: Track
+    level: Level
+    competency: Slug
+    text: Text
+    guidance: str | None = Field(default=None, description="What interviewers look for, in the project's words.")
+    reference_answer: Text
+    key_points: list[KeyPoint] = Field(min_length=3)
+    red_flags: list[RedFlag] = Field(min_length=2)
+    follow_ups: list[FollowUp] = Field(min_length=2)
+    tags: list[Slug] = Field(min_length=1)
+    source: Source
+
+
+class Fact(Model):
+    """A fact the interviewer reveals once the candidate earns it by taking one of `earned_by`."""
+
+    id: Slug
+    text: Text = Field(description="How the interviewer says it.")
+    earned_by: list[Slug] = Field(min_length=1, description="Ids of expected actions that earn this fact.")
+
+
+class Probe(Model):
+    """What the interviewer asks when the candidate skipped an expected action."""
+
+    action: Slug
+    text: Text
+
+
+class Stage(Model):
+    id: Slug
+    title: Text
+    opening: Text = Field(description="The interviewer's line that opens the stage.")
+    expected_actions: list[KeyPoint] = Field(min_length=2)
+    facts: list[Fact] = Field(default_factory=list)
+    probes: list[Probe] = Field(min_length=1)
+    red_flags: list[RedFlag] = Field(min_length=1)
+
+
+class Scenario(Model):
+    id: Slug
+    title: Text
+    track: Track
+    level: Level
+    competency: Slug
+    setup: Text = Field(description="The situation as told to the candidate.")
+    stages: list[Stage] = Field(min_length=1)
+    red_flags: list[RedFlag] = Field(min_length=1, description="Red flags that apply across every stage.")
+    tags: list[Slug] = Field(min_length=1)
+    source: Source
+
+
+class Competency(Model):
+    id: Slug
+    title: Text
+    description: Text
+
+
+# Ingest writes this wherever a document lacks a part; `bank check` refuses entries that still contain it.
+AUTHOR_MARK = "TODO(author)"

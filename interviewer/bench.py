@@ -1,0 +1,93 @@
+"""Performance figures, measured and printed. Benchmarks, not timed tests.
+
+Index build and the unchanged rebuild run as separate `interviewer index build` processes, so their figures
+include Python start-up, imports and, for the build, loading the embedding model: what a user waits for.
+"""
+
+from __future__ import annotations
+
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from interviewer.bank.loader import load_bank
+from interviewer.evals.retrieval import load_cases
+from interviewer.index.store import BankIndex
+from interviewer.settings import Settings, child_env
+
+# figure -> (target, unit); every target is an upper bound
+TARGETS = {
+    "index_build_s": (20.0, "s"),
+    "index_rebuild_unchanged_s": (2.0, "s"),
+    "search_warm_p50_ms": (30.0, "ms"),
+}
+
+
+def _percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
+
+
+def _timed_build(settings: Settings) -> float:
+    start = time.perf_counter()
+    subprocess.run(
+        [sys.executable, "-m", "interviewer", "index", "build"],
+        env=child_env(settings),
+        check=True,
+        capture_output=True,
+    )
+    return time.perf_counter() - start
+
+
+def _search_times(index: BankIndex, queries: list[str], rounds: int) -> list[float]:
+    index.search(queries[0])  # warm-up: loads the model
+    times = []
+    for _ in range(rounds):
+        for q in queries:
+            t = time.perf_counter()
+            index.search(q, k=5)
+            times.append((time.perf_counter() - t) * 1000)
+    return times
+
+
+def run_index_bench(settings: Settings, rounds: int = 5) -> dict[str, float]:
+    bank = load_bank(settings.knowledge_dir)
+    queries = [c.query for c in load_cases(settings.evals_dir / "retrieval_queries.yaml", bank)]
+    with tempfile.TemporaryDirectory(prefix="interviewer-bench-") as tmp:
+        scratch = settings.model_copy(update={"data_dir": Path(tmp)})
+        build_s = _timed_build(scratch)
+        rebuild_s = _timed_build(scratch)
+        index = BankIndex(scratch)
+        start = time.perf_counter()
+        report = index.build(bank)
+        rebuild_inproc_s = time.perf_counter() - start
+        if report.embedded:
+            raise RuntimeError(f"an unchanged bank was re-embedded: {report}")
+        times = _search_times(index, queries, rounds)
+        documents = index.count()
+    rss_self = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    rss_children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return {
+        "documents": float(documents),
+        "index_build_s": round(build_s, 2),
+        "index_rebuild_unchanged_s": round(rebuild_s, 2),
+        "index_rebuild_unchanged_in_process_s": round(rebuild_inproc_s, 3),
+        "search_warm_p50_ms": round(statistics.median(times), 2),
+        "search_warm_p95_ms": round(_percentile(times, 0.95), 2),
+        "searches": float(len(times)),
+        "peak_rss_mb": round(max(rss_self, rss_children) / 1024, 1),
+    }
+
+
+def format_table(figures: dict[str, float]) -> str:
+    rows = [("figure", "value", "target", "")]
+    for name, value in figures.items():
+        target = TARGETS.get(name)
+        verdict = "" if not target else ("ok" if value <= target[0] else "MISSED")
+        rows.append((name, f"{value:g}", f"<= {target[0]:g} {target[1]}" if target else "", verdict))
+    widths = [max(len(r[i]) for r in rows) for i in range(4)]
+    return "\n".join("  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() for r in rows)

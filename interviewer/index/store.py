@@ -1,0 +1,195 @@
+"""The bank's vector index: a persistent Chroma collection per embedder, rebuilt incrementally by hash."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from langchain_core.embeddings import Embeddings
+from pydantic import BaseModel
+
+from interviewer.bank.loader import Bank
+from interviewer.index.documents import IndexDoc, bank_documents
+from interviewer.settings import Settings
+
+if TYPE_CHECKING:
+    from langchain_chroma import Chroma
+
+
+VIEWS = 3  # most vectors one bank entry has (see documents.question_docs)
+
+
+class SearchHit(BaseModel):
+    id: str
+    kind: str
+    text: str
+    score: float  # cosine similarity, higher is better
+    track: str
+    level: str
+    competency: str
+
+
+@dataclass(frozen=True)
+class BuildReport:
+    added: int
+    updated: int
+    removed: int
+    unchanged: int
+    seconds: float
+
+    @property
+    def embedded(self) -> int:
+        return self.added + self.updated
+
+    def __str__(self) -> str:
+        return (
+            f"{self.added} added, {self.updated} updated, {self.removed} removed, "
+            f"{self.unchanged} unchanged in {self.seconds:.2f} s"
+        )
+
+
+def _where(filters: dict[str, str | None]) -> dict[str, Any] | None:
+    clauses = [{key: value} for key, value in filters.items() if value]
+    if not clauses:
+        return None
+    return clauses[0] if len(clauses) == 1 else {"$and": clauses}
+
+
+class BankIndex:
+    """Owns one Chroma collection named after its embedder, in `settings.index_dir`."""
+
+    def __init__(self, settings: Settings, embedder: Embeddings | None = None):
+        from interviewer.index.embedders import make_embedder
+
+        self.settings = settings
+        self.embedder = embedder if embedder is not None else make_embedder(settings)
+        self.embedder_name: str = getattr(self.embedder, "name", type(self.embedder).__name__.lower())
+        self.collection_name = f"bank-{self.embedder_name}"[:60]
+        self._store: Chroma | None = None
+
+    @property
+    def store(self) -> Chroma:
+        if self._store is None:
+            import chromadb
+            from chromadb.config import Settings as ChromaSettings
+            from langchain_chroma import Chroma
+
+            self.settings.index_dir.mkdir(parents=True, exist_ok=True)
+            client = chromadb.PersistentClient(
+                path=str(self.settings.index_dir), settings=ChromaSettings(anonymized_telemetry=False)
+            )
+            self._store = Chroma(
+                collection_name=self.collection_name,
+                embedding_function=self.embedder,
+                client=client,
+                collection_configuration={"hnsw": {"space": "cosine"}},
+            )
+        return self._store
+
+    def stored_hashes(self) -> dict[str, str]:
+        got = self.store.get(include=["metadatas"])
+        return {i: str((m or {}).get("content_hash", "")) for i, m in zip(got["ids"], got["metadatas"])}
+
+    def count(self) -> int:
+        return len(self.store.get(include=[])["ids"])
+
+    @property
+    def _manifest_path(self) -> Path:
+        return self.settings.index_dir / f"{self.collection_name}.manifest.json"
+
+    def _fingerprint(self, docs: list[IndexDoc]) -> dict[str, Any]:
+        """The bank's hashes plus the store file's size: if both match, nothing needs doing.
+
+        Not its mtime: Chroma touches the file whenever a client opens it, even to read.
+        """
+        digest = hashlib.sha256("".join(sorted(f"{d.id}={d.content_hash};" for d in docs)).encode()).hexdigest()
+        db = self.settings.index_dir / "chroma.sqlite3"
+        stat = db.stat() if db.exists() else None
+        return {"digest": digest, "store": stat.st_size if stat else None}
+
+    def build(self, bank: Bank, progress: bool = False) -> BuildReport:
+        """Embed only documents whose content hash changed; drop documents no longer in the bank."""
+        start = time.perf_counter()
+        docs = bank_documents(bank, self.embedder_name)
+        if self._store is None and self._manifest_matches(docs):
+            # Unchanged bank and untouched store: skip importing and opening Chroma (about 1.5 s).
+            return BuildReport(0, 0, 0, len(docs), time.perf_counter() - start)
+        stored = self.stored_hashes()
+        changed = [d for d in docs if stored.get(d.id) != d.content_hash]
+        stale = sorted(set(stored) - {d.id for d in docs})
+        if stale:
+            self.store.delete(ids=stale)
+        self._embed(changed, progress)
+        self._manifest_path.write_text(json.dumps(self._fingerprint(docs)), encoding="utf-8")
+        return BuildReport(
+            added=sum(d.id not in stored for d in changed),
+            updated=sum(d.id in stored for d in changed),
+            removed=len(stale),
+            unchanged=len(docs) - len(changed),
+            seconds=time.perf_counter() - start,
+        )
+
+    def _manifest_matches(self, docs: list[IndexDoc]) -> bool:
+        try:
+            recorded = json.loads(self._manifest_path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return False
+        current = self._fingerprint(docs)
+        return current["store"] is not None and recorded == current
+
+    def _embed(self, docs: list[IndexDoc], progress: bool) -> None:
+        if not docs:
+            return
+        from tqdm import tqdm
+
+        size = self.settings.embedding.batch_size
+        docs = sorted(docs, key=lambda d: len(d.text))  # similar lengths per batch: less padding, ~2x faster
+        with tqdm(total=len(docs), desc="Embedding bank", unit="doc", disable=not progress) as bar:
+            for i in range(0, len(docs), size):
+                batch = docs[i : i + size]
+                self.store.add_texts(
+                    texts=[d.text for d in batch],
+                    metadatas=[dict(d.metadata) for d in batch],
+                    ids=[d.id for d in batch],
+                )
+                bar.update(len(batch))
+
+    def search(
+        self,
+        query: str,
+        k: int = 5,
+        track: str | None = None,
+        level: str | None = None,
+        kind: str | None = None,
+        competency: str | None = None,
+    ) -> list[SearchHit]:
+        """Best first. An empty query returns nothing rather than an arbitrary ranking."""
+        if not query.strip():
+            return []
+        where = _where({"track": track, "level": level, "kind": kind, "competency": competency})
+        # Each question has up to VIEWS vectors, so this many results always hold k distinct entries.
+        results = self.store.similarity_search_with_score(query, k=k * VIEWS, filter=where)
+        best: dict[str, SearchHit] = {}
+        for doc, distance in results:  # best first, so the first view seen per entry is its best
+            bank_id = str(doc.metadata["bank_id"])
+            if bank_id not in best:
+                best[bank_id] = SearchHit(
+                    id=bank_id,
+                    kind=str(doc.metadata["kind"]),
+                    text=str(doc.metadata["display"]),
+                    score=round(1.0 - float(distance), 4),
+                    track=str(doc.metadata["track"]),
+                    level=str(doc.metadata["level"]),
+                    competency=str(doc.metadata["competency"]),
+                )
+        return list(best.values())[:k]
+
+
+def open_index(settings: Settings, bank: Bank, progress: bool = False) -> tuple[BankIndex, BuildReport]:
+    """An index that matches the bank: builds on first use, then re-embeds only what changed."""
+    index = BankIndex(settings)
+    return index, index.build(bank, progress=progress)

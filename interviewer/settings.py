@@ -1,0 +1,103 @@
+"""All configuration, read from `INTERVIEWER_*` environment variables (or a `.env` file).
+
+This is the only module that reads the environment. Nested groups use a double underscore:
+`INTERVIEWER_LLM__BASE_URL`, `INTERVIEWER_EMBEDDING__PROVIDER` and so on.
+"""
+
+from __future__ import annotations
+
+import os
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+# Third-party libraries that phone home or try to download models unless told not to.
+QUIET_ENV = {
+    "GRADIO_ANALYTICS_ENABLED": "False",
+    "ANONYMIZED_TELEMETRY": "False",
+    "ORT_DISABLE_TELEMETRY": "1",
+    "HF_HUB_OFFLINE": "1",
+    "TRANSFORMERS_OFFLINE": "1",
+    "HF_HUB_DISABLE_TELEMETRY": "1",
+    "TOKENIZERS_PARALLELISM": "false",
+}
+
+
+def quiet_third_party() -> None:
+    """Switch off telemetry and hub downloads for every library we load. A user's explicit value wins."""
+    for key, value in QUIET_ENV.items():
+        os.environ.setdefault(key, value)
+
+
+def _default_data_dir() -> Path:
+    xdg = os.environ.get("XDG_DATA_HOME")
+    return (Path(xdg) if xdg else Path.home() / ".local" / "share") / "interviewer"
+
+
+class LLMSettings(BaseModel):
+    """An OpenAI-compatible chat endpoint. Unset `base_url` and `api_key` means the offline engine."""
+
+    base_url: str | None = Field(default=None, description="e.g. https://api.openai.com/v1 or http://localhost:11434/v1")
+    api_key: SecretStr | None = Field(default=None, description="Key for the endpoint; local servers accept any.")
+    model: str = Field(default="gpt-4o-mini", description="Model name as the endpoint knows it.")
+    timeout_s: float = Field(default=20.0, gt=0, description="Upper bound for one interviewer turn, in seconds.")
+
+    @property
+    def configured(self) -> bool:
+        return bool(self.base_url or self.api_key)
+
+
+class EmbeddingSettings(BaseModel):
+    """Which embedder the index uses. `local` is all-MiniLM-L6-v2 shipped inside a PyPI package."""
+
+    provider: Literal["local", "openai"] = Field(default="local", description="local or openai (any compatible).")
+    model: str = Field(default="text-embedding-3-small", description="Embedding model for the openai provider.")
+    base_url: str | None = Field(default=None, description="Embeddings endpoint; defaults to the LLM's.")
+    api_key: SecretStr | None = Field(default=None, description="Key for the embeddings endpoint.")
+    batch_size: int = Field(default=32, ge=1, le=2048, description="Texts embedded per batch.")
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix="INTERVIEWER_", env_nested_delimiter="__", env_file=".env", extra="ignore"
+    )
+
+    data_dir: Path = Field(
+        default_factory=_default_data_dir,
+        description="Index, sessions and reports live here. Default: $XDG_DATA_HOME/interviewer.",
+    )
+    knowledge_dir: Path = Field(default=REPO_ROOT / "knowledge", description="The question bank (YAML).")
+    evals_dir: Path = Field(default=REPO_ROOT / "evals", description="Eval data and thresholds.")
+    host: str = Field(default="127.0.0.1", description="Address the web app binds to.")
+    port: int = Field(default=7860, ge=1, le=65535, description="Port the web app listens on.")
+    log_level: str = Field(default="WARNING", description="Python logging level.")
+    llm: LLMSettings = Field(default_factory=LLMSettings)
+    embedding: EmbeddingSettings = Field(default_factory=EmbeddingSettings)
+
+    @property
+    def index_dir(self) -> Path:
+        return self.data_dir / "index"
+
+    @property
+    def sessions_dir(self) -> Path:
+        return self.data_dir / "sessions"
+
+    @property
+    def reports_dir(self) -> Path:
+        return self.data_dir / "reports"
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The process-wide settings, read once. Tests build `Settings(...)` directly instead."""
+    return Settings()
+
+
+def child_env(settings: Settings) -> dict[str, str]:
+    """Environment for a child `interviewer` process that should see these settings' data directory."""
+    return {**os.environ, "INTERVIEWER_DATA_DIR": str(settings.data_dir)}

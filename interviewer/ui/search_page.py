@@ -1,0 +1,55 @@
+"""A small search page over the bank, served until the interview UI exists."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from interviewer.bank.models import LEVELS, TRACKS
+from interviewer.service import Service
+
+if TYPE_CHECKING:
+    import gradio as gr
+
+COLUMNS = ["#", "score", "id", "kind", "track", "level", "question"]
+CSS = ".engine-badge {font-weight: 600} footer {display: none !important}"
+
+
+def _rows(service: Service, query: str, track: str, level: str, k: float) -> tuple[list[list[object]], str]:
+    if not query.strip():
+        return [], "Type a topic or a question to search the bank."
+    hits = service.search(query, k=int(k), track=track or None, level=level or None)
+    rows: list[list[object]] = [
+        [i, round(h.score, 3), h.id, h.kind, h.track, h.level, h.text] for i, h in enumerate(hits, start=1)
+    ]
+    note = f"{len(hits)} result(s), best first. Score is cosine similarity (higher is closer)."
+    return rows, note if hits else "No entries match these filters."
+
+
+def build_search_page(service: Service) -> gr.Blocks:
+    import gradio as gr
+
+    figures = service.stats()
+    with gr.Blocks(title="Mock interviewer: question bank") as page:
+        gr.Markdown("# Mock interviewer: question bank")
+        gr.Markdown(
+            f"Engine: **{service.engine}** · embeddings: **{service.index.embedder_name}** · "
+            f"{figures['questions']} questions, {figures['scenarios']} scenario(s)",
+            elem_classes=["engine-badge"],
+        )
+        with gr.Row():
+            query = gr.Textbox(
+                label="Search", placeholder="e.g. a third-party API keeps timing out", scale=4, autofocus=True
+            )
+            track = gr.Dropdown(choices=[("any track", ""), *[(t, t) for t in TRACKS]], value="", label="Track")
+            level = gr.Dropdown(choices=[("any level", ""), *[(x, x) for x in LEVELS]], value="", label="Level")
+            k = gr.Slider(1, 20, value=5, step=1, label="Results")
+        button = gr.Button("Search", variant="primary")
+        note = gr.Markdown("Type a topic or a question to search the bank.")
+        results = gr.Dataframe(headers=COLUMNS, value=[], label="Results", wrap=True, interactive=False)
+
+        def run(q: str, t: str, lv: str, n: float) -> tuple[list[list[object]], str]:
+            return _rows(service, q, t, lv, n)
+
+        for trigger in (query.submit, button.click):
+            trigger(run, inputs=[query, track, level, k], outputs=[results, note])
+    return page
