@@ -26,7 +26,5 @@ class Service:
     def stats(self) -> dict[str, object]:
         return stats(self.bank.questions, self.bank.scenarios)
 
-    def search(
-        self, query: str, k: int = 5, track: str | None = None, level: str | None = None
-    ) -> list[SearchHit]:
+    def search(self, query: str, k: int = 5, track: str | None = None, level: str | None = None) -> list[SearchHit]:
         return self.index.search(query[:MAX_QUERY_CHARS], k=k, track=track or None, level=level or None)

@@ -42,7 +42,9 @@ def _default_data_dir() -> Path:
 class LLMSettings(BaseModel):
     """An OpenAI-compatible chat endpoint. Unset `base_url` and `api_key` means the offline engine."""
 
-    base_url: str | None = Field(default=None, description="e.g. https://api.openai.com/v1 or http://localhost:11434/v1")
+    base_url: str | None = Field(
+        default=None, description="e.g. https://api.openai.com/v1 or http://localhost:11434/v1"
+    )
     api_key: SecretStr | None = Field(default=None, description="Key for the endpoint; local servers accept any.")
     model: str = Field(default="gpt-4o-mini", description="Model name as the endpoint knows it.")
     timeout_s: float = Field(default=20.0, gt=0, description="Upper bound for one interviewer turn, in seconds.")

@@ -12,7 +12,6 @@ from pydantic import BaseModel, ValidationError
 
 from interviewer.bank.models import AUTHOR_MARK, Competency, Question, Scenario
 
-
 # libyaml's safe loader when PyYAML was built with it: about 10x faster than the pure-Python one.
 _SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 

@@ -14,7 +14,7 @@ from interviewer.ingest.draft import ingest_file, write_drafts
 from interviewer.settings import Settings
 
 
-def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(sub: argparse._SubParsersAction) -> None:
     bank = sub.add_parser("bank", help="validate the knowledge bank or show its size")
     bank_sub = bank.add_subparsers(dest="bank_command", required=True, metavar="ACTION")
     check = bank_sub.add_parser("check", help="validate schema, unique ids and cross-references")

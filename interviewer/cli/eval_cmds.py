@@ -17,7 +17,7 @@ from interviewer.settings import Settings
 SUITES = ("retrieval",)
 
 
-def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(sub: argparse._SubParsersAction) -> None:
     ev = sub.add_parser("eval", help="run offline evals")
     ev.add_argument("suites", nargs="*", default=["all"], metavar="SUITE", help=f"{', '.join(SUITES)} or all")
     ev.add_argument("--json", action="store_true", help="print results as JSON")

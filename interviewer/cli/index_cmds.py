@@ -12,7 +12,7 @@ from interviewer.index.store import BankIndex, open_index
 from interviewer.settings import Settings
 
 
-def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(sub: argparse._SubParsersAction) -> None:
     index = sub.add_parser("index", help="build the vector index of the bank")
     index_sub = index.add_subparsers(dest="index_command", required=True, metavar="ACTION")
     build = index_sub.add_parser("build", help="embed new or changed entries (incremental)")

@@ -55,9 +55,7 @@ def stage_id(scenario: Scenario, stage: Stage) -> str:
 
 
 def stage_doc(s: Scenario, stage: Stage, position: int, embedder: str) -> IndexDoc:
-    text = "\n".join(
-        [f"{s.title}: {stage.title}.", stage.opening, *(a.text for a in stage.expected_actions)]
-    )
+    text = "\n".join([f"{s.title}: {stage.title}.", stage.opening, *(a.text for a in stage.expected_actions)])
     meta: Metadata = {
         "kind": "scenario-stage",
         "bank_id": stage_id(s, stage),

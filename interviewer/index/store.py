@@ -92,7 +92,7 @@ class BankIndex:
 
     def stored_hashes(self) -> dict[str, str]:
         got = self.store.get(include=["metadatas"])
-        return {i: str((m or {}).get("content_hash", "")) for i, m in zip(got["ids"], got["metadatas"])}
+        return {i: str((m or {}).get("content_hash", "")) for i, m in zip(got["ids"], got["metadatas"], strict=True)}
 
     def count(self) -> int:
         return len(self.store.get(include=[])["ids"])

@@ -10,7 +10,8 @@ from interviewer.service import Service
 if TYPE_CHECKING:
     import gradio as gr
 
-COLUMNS = ["#", "score", "id", "kind", "track", "level", "question"]
+COLUMNS = ["#", "score", "question", "id", "kind", "track", "level"]
+WIDTHS = ["4%", "7%", "42%", "18%", "9%", "10%", "10%"]
 CSS = ".engine-badge {font-weight: 600} footer {display: none !important}"
 
 
@@ -19,7 +20,7 @@ def _rows(service: Service, query: str, track: str, level: str, k: float) -> tup
         return [], "Type a topic or a question to search the bank."
     hits = service.search(query, k=int(k), track=track or None, level=level or None)
     rows: list[list[object]] = [
-        [i, round(h.score, 3), h.id, h.kind, h.track, h.level, h.text] for i, h in enumerate(hits, start=1)
+        [i, round(h.score, 3), h.text, h.id, h.kind, h.track, h.level] for i, h in enumerate(hits, start=1)
     ]
     note = f"{len(hits)} result(s), best first. Score is cosine similarity (higher is closer)."
     return rows, note if hits else "No entries match these filters."
@@ -32,7 +33,7 @@ def build_search_page(service: Service) -> gr.Blocks:
     with gr.Blocks(title="Mock interviewer: question bank") as page:
         gr.Markdown("# Mock interviewer: question bank")
         gr.Markdown(
-            f"Engine: **{service.engine}** · embeddings: **{service.index.embedder_name}** · "
+            f"Interviewer engine: **{service.engine}** · search embeddings: **{service.index.embedder_name}** · "
             f"{figures['questions']} questions, {figures['scenarios']} scenario(s)",
             elem_classes=["engine-badge"],
         )
@@ -42,14 +43,17 @@ def build_search_page(service: Service) -> gr.Blocks:
             )
             track = gr.Dropdown(choices=[("any track", ""), *[(t, t) for t in TRACKS]], value="", label="Track")
             level = gr.Dropdown(choices=[("any level", ""), *[(x, x) for x in LEVELS]], value="", label="Level")
-            k = gr.Slider(1, 20, value=5, step=1, label="Results")
+            k = gr.Slider(1, 20, value=5, step=1, label="Results shown")
         button = gr.Button("Search", variant="primary")
         note = gr.Markdown("Type a topic or a question to search the bank.")
-        results = gr.Dataframe(headers=COLUMNS, value=[], label="Results", wrap=True, interactive=False)
+        results = gr.Dataframe(
+            headers=COLUMNS, value=[], label="Results", wrap=True, interactive=False, column_widths=WIDTHS
+        )
 
         def run(q: str, t: str, lv: str, n: float) -> tuple[list[list[object]], str]:
             return _rows(service, q, t, lv, n)
 
-        for trigger in (query.submit, button.click):
-            trigger(run, inputs=[query, track, level, k], outputs=[results, note])
+        inputs, outputs = [query, track, level, k], [results, note]
+        button.click(run, inputs=inputs, outputs=outputs, api_name="search")
+        query.submit(run, inputs=inputs, outputs=outputs, api_visibility="private")
     return page

@@ -1,0 +1,56 @@
+"""Shared fixtures. User state always goes to a temporary directory; the embedding model is the real one."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from interviewer.bank.loader import Bank, load_bank
+from interviewer.index.embedders import LocalMiniLM
+from interviewer.index.store import BankIndex
+from interviewer.settings import REPO_ROOT, Settings, get_settings
+
+KNOWLEDGE = REPO_ROOT / "knowledge"
+
+
+@pytest.fixture(autouse=True)
+def isolated_data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """Nothing a test does touches the user's real data directory."""
+    data = tmp_path / "data"
+    monkeypatch.setenv("INTERVIEWER_DATA_DIR", str(data))
+    for name in ("INTERVIEWER_LLM__BASE_URL", "INTERVIEWER_LLM__API_KEY", "INTERVIEWER_EMBEDDING__PROVIDER"):
+        monkeypatch.delenv(name, raising=False)
+    get_settings.cache_clear()
+    yield data
+    get_settings.cache_clear()
+
+
+@pytest.fixture(scope="session")
+def bank() -> Bank:
+    return load_bank(KNOWLEDGE)
+
+
+@pytest.fixture
+def knowledge_copy(tmp_path: Path) -> Path:
+    """A writable copy of the shipped bank, for tests that break it on purpose."""
+    target = tmp_path / "knowledge"
+    shutil.copytree(KNOWLEDGE, target, ignore=shutil.ignore_patterns("sources"))
+    return target
+
+
+@pytest.fixture(scope="session")
+def embedder() -> LocalMiniLM:
+    """One real all-MiniLM-L6-v2 for the whole session: loading it takes seconds."""
+    return LocalMiniLM()
+
+
+@pytest.fixture(scope="session")
+def built_index(tmp_path_factory: pytest.TempPathFactory, bank: Bank, embedder: LocalMiniLM) -> BankIndex:
+    """The shipped bank, indexed once into a real persistent Chroma folder."""
+    settings = Settings(data_dir=tmp_path_factory.mktemp("index-data"))
+    index = BankIndex(settings, embedder=embedder)
+    index.build(bank)
+    return index

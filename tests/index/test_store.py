@@ -1,0 +1,71 @@
+"""A real Chroma folder and the real embedding model: build, incremental rebuild, search with filters."""
+
+from pathlib import Path
+
+import pytest
+
+from interviewer.bank.loader import Bank
+from interviewer.index.embedders import LocalMiniLM
+from interviewer.index.store import BankIndex
+from interviewer.settings import Settings
+
+
+def test_collection_is_named_after_its_embedder(built_index: BankIndex) -> None:
+    assert built_index.collection_name == "bank-minilm-l6-v2"
+    stored = built_index.stored_hashes()
+    assert "pyd-gil-concurrency#full" in stored and "production-bug/triage-impact" in stored
+
+
+def test_search_finds_the_topic_best_first(built_index: BankIndex) -> None:
+    hits = built_index.search("find the hundred busiest IP addresses in an enormous log file", k=5)
+    assert hits[0].id == "swe-top-ips-large-log"
+    assert [h.score for h in hits] == sorted((h.score for h in hits), reverse=True)
+    assert len({h.id for h in hits}) == len(hits) == 5  # one hit per entry, not per view
+    assert all(-1.0 <= h.score <= 1.0 for h in hits)
+
+
+def test_filters(built_index: BankIndex) -> None:
+    query = "how do you manage dependencies and lock files"
+    for track in ("python-developer", "software-engineer-python", "behavioral"):
+        assert {h.track for h in built_index.search(query, k=8, track=track)} == {track}
+    seniors = built_index.search(query, k=8, level="senior")
+    assert seniors and {h.level for h in seniors} == {"senior"}
+    stages = built_index.search("the payment service is failing", k=3, kind="scenario-stage")
+    assert stages[0].kind == "scenario-stage" and stages[0].id.startswith("production-bug/")
+    both = built_index.search(query, k=8, track="behavioral", level="entry")
+    assert both and {(h.track, h.level) for h in both} == {("behavioral", "entry")}
+
+
+def test_empty_query_returns_nothing(built_index: BankIndex) -> None:
+    assert built_index.search("   ") == []
+
+
+def test_rebuild_is_incremental(tmp_path: Path, bank: Bank, embedder: LocalMiniLM) -> None:
+    settings = Settings(data_dir=tmp_path)
+    first = BankIndex(settings, embedder=embedder).build(bank)
+    assert first.added == first.embedded > 57 and first.unchanged == 0
+
+    again = BankIndex(settings, embedder=embedder).build(bank)
+    assert again.embedded == 0 and again.removed == 0 and again.unchanged == first.added
+
+    (settings.index_dir / "bank-minilm-l6-v2.manifest.json").unlink()  # force the full hash comparison
+    compared = BankIndex(settings, embedder=embedder).build(bank)
+    assert compared.embedded == 0 and compared.unchanged == first.added
+
+    edited = bank.questions[0].model_copy(update={"text": "Walk me through your career so far in Python."})
+    changed_bank = bank.__class__(
+        questions=(edited, *bank.questions[2:]), scenarios=bank.scenarios, competencies=bank.competencies
+    )
+    index = BankIndex(settings, embedder=embedder)
+    report = index.build(changed_bank)
+    views_removed = 2 + (bank.questions[1].guidance is not None)
+    assert report.added == 0
+    assert report.updated == 2  # the edited question's `full` and `question` views
+    assert report.removed == views_removed
+    assert index.search("career so far in Python", k=1)[0].id == bank.questions[0].id
+    assert bank.questions[1].id not in {h.id for h in index.search(bank.questions[1].text, k=10)}
+
+
+@pytest.mark.parametrize("k", [1, 3, 12])
+def test_k_is_honoured(built_index: BankIndex, k: int) -> None:
+    assert len(built_index.search("testing strategy", k=k)) == k
