@@ -11,7 +11,7 @@ if TYPE_CHECKING:
     import gradio as gr
 
 COLUMNS = ["#", "score", "question", "id", "kind", "track", "level"]
-WIDTHS = ["4%", "7%", "42%", "18%", "9%", "10%", "10%"]
+WIDTHS: list[str | int] = ["4%", "7%", "42%", "18%", "9%", "10%", "10%"]
 CSS = ".engine-badge {font-weight: 600} footer {display: none !important}"
 
 
