@@ -2,6 +2,7 @@
 
 import socket
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -55,3 +56,16 @@ def test_engine_badge_names_the_offline_engine() -> None:
     service = Service(get_settings())
     assert service.engine == "offline"
     assert service.build_report.added > 57
+
+
+def test_app_refuses_a_broken_bank(
+    knowledge_copy: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import app
+
+    (knowledge_copy / "questions" / "behavioral.yaml").write_text("questions: [{id: only-an-id}]\n")
+    monkeypatch.setenv("INTERVIEWER_KNOWLEDGE_DIR", str(knowledge_copy))
+    get_settings.cache_clear()
+    assert app.main() == 2
+    err = capsys.readouterr().err
+    assert "knowledge/questions/behavioral.yaml [only-an-id]" in err and "bank check" in err

@@ -13,6 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]*[a-z0-9]$", max_length=80)]
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=3)]
+Cue = Annotated[str, StringConstraints(strip_whitespace=True, to_lower=True, min_length=2, max_length=60)]
 Track = Literal["behavioral", "python-developer", "software-engineer-python"]
 Level = Literal["entry", "intermediate", "senior"]
 TRACKS: tuple[str, ...] = Track.__args__  # type: ignore[attr-defined]
@@ -36,7 +37,7 @@ class Check(Model):
 
     id: Slug
     text: Text = Field(description="Specific enough that a scorer can check it against an answer.")
-    cues: list[Text] = Field(
+    cues: list[Cue] = Field(
         default_factory=list,
         description="Lower-case words or short phrases an answer meeting this check is likely to contain.",
     )
