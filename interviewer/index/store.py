@@ -98,7 +98,7 @@ class BankIndex:
         return len(self.store.get(include=[])["ids"])
 
     @property
-    def _manifest_path(self) -> Path:
+    def manifest_path(self) -> Path:
         return self.settings.index_dir / f"{self.collection_name}.manifest.json"
 
     def _fingerprint(self, docs: list[IndexDoc]) -> dict[str, Any]:
@@ -124,7 +124,7 @@ class BankIndex:
         if stale:
             self.store.delete(ids=stale)
         self._embed(changed, progress)
-        self._manifest_path.write_text(json.dumps(self._fingerprint(docs)), encoding="utf-8")
+        self.manifest_path.write_text(json.dumps(self._fingerprint(docs)), encoding="utf-8")
         return BuildReport(
             added=sum(d.id not in stored for d in changed),
             updated=sum(d.id in stored for d in changed),
@@ -135,7 +135,7 @@ class BankIndex:
 
     def _manifest_matches(self, docs: list[IndexDoc]) -> bool:
         try:
-            recorded = json.loads(self._manifest_path.read_text(encoding="utf-8"))
+            recorded = json.loads(self.manifest_path.read_text(encoding="utf-8"))
         except (OSError, ValueError):
             return False
         current = self._fingerprint(docs)

@@ -48,7 +48,7 @@ def test_rebuild_is_incremental(tmp_path: Path, bank: Bank, embedder: LocalMiniL
     again = BankIndex(settings, embedder=embedder).build(bank)
     assert again.embedded == 0 and again.removed == 0 and again.unchanged == first.added
 
-    (settings.index_dir / "bank-minilm-l6-v2.manifest.json").unlink()  # force the full hash comparison
+    BankIndex(settings, embedder=embedder).manifest_path.unlink()  # force the full hash comparison
     compared = BankIndex(settings, embedder=embedder).build(bank)
     assert compared.embedded == 0 and compared.unchanged == first.added
 
