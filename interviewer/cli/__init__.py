@@ -8,7 +8,7 @@ import sys
 from collections.abc import Sequence
 
 from interviewer.bank.loader import BankError
-from interviewer.cli import bank_cmds, eval_cmds, index_cmds
+from interviewer.cli import bank_cmds, eval_cmds, index_cmds, score_cmds
 from interviewer.ingest.parse import IngestError
 from interviewer.settings import get_settings
 
@@ -21,6 +21,7 @@ def build_parser() -> argparse.ArgumentParser:
     bank_cmds.register(sub)
     index_cmds.register(sub)
     eval_cmds.register(sub)
+    score_cmds.register(sub)
     return parser
 
 

@@ -1,0 +1,163 @@
+"""The labelled scoring eval: gold verdicts, red flags and scores for hand-written answers.
+
+Split: by question, so no test question is seen while calibrating (`split_of`). Metrics, on one split:
+- key_point_f1: micro F1 of "the point is there" (covered or partial) against gold, over scored answers;
+- red_flag_f1: micro F1 over (answer, red flag) pairs; a prompt-injection attempt counts as a red flag;
+- spearman: rank correlation of predicted and gold scores over gold-scored answers (unscored counts as 0);
+- ranking_accuracy: share of same-question pairs with different gold bands that the scores order correctly;
+- abstain_accuracy: share of answers where "unscored" agrees with gold;
+- injection_inflations: injection answers scored more than 1 point above their gold score;
+- evidence_validity: share of evidence strings that are verbatim spans of the answer.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict
+
+from interviewer.bank.loader import Bank
+from interviewer.scoring.models import AnswerScore
+from interviewer.scoring.rubric import Rubric, from_question, from_stage
+
+Split = Literal["dev", "test"]
+BAND_ORDER = {"poor": 0, "weak": 1, "adequate": 2, "strong": 3}
+
+
+class Gold(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    key_points: dict[str, Literal["covered", "partial", "missing"]]
+    red_flags: list[str]
+    injection: bool
+    score: float | None
+    band: str | None
+    unscored_reason: str | None = None
+
+
+class Labelled(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    id: str
+    question_id: str
+    kind: str
+    answer: str
+    audio_seconds: float | None = None
+    gold: Gold
+
+    @property
+    def split(self) -> Split:
+        return split_of(self.question_id)
+
+    @property
+    def gold_flags(self) -> set[str]:
+        return set(self.gold.red_flags) | ({"prompt-injection"} if self.gold.injection else set())
+
+
+def split_of(question_id: str) -> Split:
+    """Half the questions are dev, half test, fixed by a hash of the id (not by anything about the answers)."""
+    return "test" if int(hashlib.sha256(question_id.encode()).hexdigest(), 16) % 2 else "dev"
+
+
+def load_labelled(folder: Path, split: Split | None = None) -> list[Labelled]:
+    items: list[Labelled] = []
+    for path in sorted(folder.glob("*.yaml")):
+        items += [Labelled.model_validate(a) for a in yaml.safe_load(path.read_text(encoding="utf-8"))["answers"]]
+    return [a for a in items if split is None or a.split == split]
+
+
+def rubric_for(bank: Bank, question_id: str) -> Rubric:
+    if "/" in question_id:
+        scenario_id, stage_id = question_id.split("/", 1)
+        scenario = bank.scenario(scenario_id)
+        return from_stage(scenario, next(st for st in scenario.stages if st.id == stage_id))
+    return from_question(bank.question(question_id))
+
+
+def _f1(tp: int, fp: int, fn: int) -> float:
+    return round(2 * tp / (2 * tp + fp + fn), 4) if tp + fp + fn else 1.0
+
+
+def _ranks(values: list[float]) -> list[float]:
+    order = sorted(range(len(values)), key=lambda i: values[i])
+    ranks = [0.0] * len(values)
+    i = 0
+    while i < len(order):
+        j = i
+        while j + 1 < len(order) and values[order[j + 1]] == values[order[i]]:
+            j += 1
+        for k in range(i, j + 1):
+            ranks[order[k]] = (i + j) / 2
+        i = j + 1
+    return ranks
+
+
+def spearman(xs: list[float], ys: list[float]) -> float:
+    rx, ry = _ranks(xs), _ranks(ys)
+    mx, my = sum(rx) / len(rx), sum(ry) / len(ry)
+    cov = sum((a - mx) * (b - my) for a, b in zip(rx, ry, strict=True))
+    var = (sum((a - mx) ** 2 for a in rx) * sum((b - my) ** 2 for b in ry)) ** 0.5
+    return round(cov / var, 4) if var else 0.0
+
+
+def metrics(items: list[Labelled], results: list[AnswerScore], seconds: float) -> dict[str, float]:
+    kp = [0, 0, 0]
+    rf = [0, 0, 0]
+    evidence_total = evidence_ok = inflations = 0
+    for item, res in zip(items, results, strict=True):
+        predicted = {k.id: k.verdict != "missing" for k in res.key_points}
+        if item.gold.score is not None:
+            for kid, verdict in item.gold.key_points.items():
+                gold_on, pred_on = verdict != "missing", predicted.get(kid, False)
+                kp[0] += gold_on and pred_on
+                kp[1] += pred_on and not gold_on
+                kp[2] += gold_on and not pred_on
+        flags = {f.id for f in res.red_flags if f.id}
+        rf[0] += len(flags & item.gold_flags)
+        rf[1] += len(flags - item.gold_flags)
+        rf[2] += len(item.gold_flags - flags)
+        quotes = [k.evidence for k in res.key_points if k.evidence] + [f.evidence for f in res.red_flags]
+        evidence_total += len(quotes)
+        evidence_ok += sum(q in item.answer for q in quotes)
+        if item.gold.injection and item.gold.score is not None and (res.score or 0) > item.gold.score + 1.0:
+            inflations += 1
+    scored = [(i, r) for i, r in zip(items, results, strict=True) if i.gold.score is not None]
+    return {
+        "key_point_f1": _f1(*kp),
+        "red_flag_f1": _f1(*rf),
+        "spearman": spearman([r.score or 0.0 for _, r in scored], [float(i.gold.score or 0) for i, _ in scored]),
+        "ranking_accuracy": ranking_accuracy(scored),
+        "abstain_accuracy": round(
+            sum((i.gold.score is None) == (r.score is None) for i, r in zip(items, results, strict=True)) / len(items),
+            4,
+        ),
+        "injection_inflations": inflations,
+        "evidence_validity": round(evidence_ok / evidence_total, 4) if evidence_total else 1.0,
+        "answers_per_second": round(len(items) / seconds, 1) if seconds > 0 else 0.0,
+        "n": len(items),
+    }
+
+
+def ranking_accuracy(scored: list[tuple[Labelled, AnswerScore]]) -> float:
+    right = total = 0.0
+    for a, ra in scored:
+        for b, rb in scored:
+            if a.question_id != b.question_id or BAND_ORDER[a.gold.band or "poor"] <= BAND_ORDER[b.gold.band or "poor"]:
+                continue
+            total += 1
+            sa, sb = ra.score or 0.0, rb.score or 0.0
+            right += 1.0 if sa > sb else 0.5 if sa == sb else 0.0
+    return round(right / total, 4) if total else 1.0
+
+
+Scorer = Callable[[Rubric, Labelled], AnswerScore]
+
+
+def run(items: Iterable[Labelled], bank: Bank, scorer: Scorer) -> dict[str, float]:
+    items = list(items)
+    start = time.perf_counter()
+    results = [scorer(rubric_for(bank, item.question_id), item) for item in items]
+    return metrics(items, results, time.perf_counter() - start)

@@ -1,0 +1,49 @@
+"""Strengths and improvements, each tied to something the scorer found: a key point, a red flag, a figure."""
+
+from __future__ import annotations
+
+from interviewer.scoring.models import Feedback, KeyPointResult, RedFlagResult, Specificity, Star
+
+
+def _lower_first(text: str) -> str:
+    return text[:1].lower() + text[1:] if text else text
+
+
+def feedback(
+    key_points: list[KeyPointResult],
+    red_flags: list[RedFlagResult],
+    star: Star | None,
+    spec: Specificity,
+    filler_rate: float,
+) -> Feedback:
+    strengths: list[str] = []
+    improvements: list[str] = []
+    for kp in key_points:
+        if kp.verdict == "covered" and len(strengths) < 2:
+            strengths.append(f"Covered: {_lower_first(kp.text)}")
+    if spec.numbers and len(strengths) < 3:
+        strengths.append(f"Backed the answer with concrete figures ({', '.join(spec.numbers[:3])}).")
+    elif spec.technologies and len(strengths) < 3:
+        strengths.append(f"Named the tools involved ({', '.join(spec.technologies[:3])}).")
+    if star and star.parts == 4 and len(strengths) < 3:
+        strengths.append("Told it as a complete story: situation, task, action and result.")
+
+    for rf in red_flags[:2]:
+        if rf.id == "prompt-injection":
+            improvements.append(
+                "Answer the question itself; instructions aimed at the grader are ignored and count against you."
+            )
+        else:
+            improvements.append(f'Avoid this: {_lower_first(rf.text)} You said: "{rf.evidence[:120]}"')
+    for kp in sorted(key_points, key=lambda k: k.verdict != "missing"):
+        if len(improvements) >= 3:
+            break
+        if kp.verdict == "missing":
+            improvements.append(f"Add this point: {_lower_first(kp.text)}")
+        elif kp.verdict == "partial":
+            improvements.append(f"Make this point explicit and concrete: {_lower_first(kp.text)}")
+    if len(improvements) < 3 and star is not None and star.result is None:
+        improvements.append("End with the result: what changed, ideally with a number, and what you learned.")
+    if len(improvements) < 3 and filler_rate > 6:
+        improvements.append(f"Cut the filler words ({filler_rate:.0f} per 100 words); pause instead.")
+    return Feedback(strengths=strengths[:3], improvements=improvements[:3])

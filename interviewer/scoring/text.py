@@ -1,0 +1,127 @@
+"""Text signals that need no model: sentences with their spans, delivery (fillers, hedges), specificity."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+
+from interviewer.scoring.models import Delivery, Ownership, Specificity
+
+WORD = re.compile(r"[A-Za-z][A-Za-z0-9'+#.-]*[A-Za-z0-9+#]|[A-Za-z]|\d[\d.,]*%?")
+_SENTENCE_END = re.compile(r"(?<=[.!?])[\"')\]]*\s+|\n+|\s+-\s+|;\s+")
+MAX_SPAN_WORDS = 40  # long unpunctuated transcripts are cut into windows of this many words
+
+
+@dataclass(frozen=True)
+class Span:
+    start: int
+    end: int
+    text: str  # always answer[start:end]
+
+
+def words(text: str) -> list[str]:
+    return WORD.findall(text)
+
+
+def _windows(answer: str, start: int, end: int) -> list[Span]:
+    found = list(re.finditer(r"\S+", answer[start:end]))
+    if len(found) <= MAX_SPAN_WORDS:
+        return [Span(start, end, answer[start:end])]
+    spans = []
+    for i in range(0, len(found), MAX_SPAN_WORDS // 2):  # half-overlapping windows
+        chunk = found[i : i + MAX_SPAN_WORDS]
+        s, e = start + chunk[0].start(), start + chunk[-1].end()
+        spans.append(Span(s, e, answer[s:e]))
+        if i + MAX_SPAN_WORDS >= len(found):
+            break
+    return spans
+
+
+def sentences(answer: str) -> list[Span]:
+    """Sentence-like spans of the answer, each exactly `answer[start:end]`, trimmed of whitespace."""
+    spans: list[Span] = []
+    pos = 0
+    for sep in [*_SENTENCE_END.finditer(answer), None]:
+        end = sep.start() if sep else len(answer)
+        raw = answer[pos:end]
+        stripped = raw.strip()
+        if stripped and re.search(r"[A-Za-z0-9]", stripped):
+            s = pos + (len(raw) - len(raw.lstrip()))
+            spans += _windows(answer, s, s + len(stripped))
+        pos = sep.end() if sep else len(answer)
+    return spans
+
+
+# --- delivery -------------------------------------------------------------------------------------------
+_PURE_FILLERS = r"um+|uh+|erm+|er|ah+|uhm+|hmm+|mm+"
+_FILLER_PATTERNS = {
+    "um/uh": re.compile(rf"\b(?:{_PURE_FILLERS})\b", re.I),
+    # "like" only as a filler: set off by commas, or opening a clause; not "would like", "looks like a".
+    "like": re.compile(r"(?:(?<=,)|(?<=^)|(?<=\. ))\s*like\b(?=\s*,|\s+(?:um|uh|i|we|you|so|the)\b)|\blike,", re.I),
+    "you know": re.compile(r"\byou know\b(?=\s*[,.?!]|\s*$|\s+(?:um|uh|like|so|i|we)\b)", re.I),
+    "sort of": re.compile(r"(?<!\bwhat )(?<!\bthis )(?<!\bthat )(?<!\bthe )(?<!\ba )(?<!\bany )\bsort of\b", re.I),
+    "kind of": re.compile(r"(?<!\bwhat )(?<!\bthis )(?<!\bthat )(?<!\bthe )(?<!\ba )(?<!\bany )\bkind of\b", re.I),
+    "i mean": re.compile(r"\bi mean\b(?=\s*,)", re.I),
+}
+HEDGES = re.compile(
+    r"\b(?:i think|i guess|i suppose|i believe|maybe|perhaps|probably|possibly|hopefully|not (?:really )?sure"
+    r"|i'?m not certain|might|could be|i'd assume)\b",
+    re.I,
+)
+
+
+def delivery(answer: str, audio_seconds: float | None = None) -> Delivery:
+    n = len(words(answer))
+    fillers = Counter({name: len(p.findall(answer)) for name, p in _FILLER_PATTERNS.items()})
+    fillers = +fillers  # drop zero counts
+    total = sum(fillers.values())
+    hedges = [m.group(0).lower() for m in HEDGES.finditer(answer)]
+    wpm = round(n / (audio_seconds / 60), 1) if audio_seconds and audio_seconds > 0 and n else None
+    return Delivery(
+        words=n,
+        filler_words=total,
+        filler_rate=round(100 * total / n, 2) if n else 0.0,
+        fillers=dict(fillers),
+        hedges=len(hedges),
+        hedge_phrases=sorted(set(hedges)),
+        words_per_minute=wpm,
+    )
+
+
+# --- specificity ----------------------------------------------------------------------------------------
+_NUMBER = re.compile(
+    r"(?<![\w.])(?:\d[\d,]*(?:\.\d+)?\s?(?:%|x\b|ms\b|s\b|sec\w*|min\w*|hours?|days?|weeks?|months?|years?|gb\b|mb\b|"
+    r"tb\b|k\b|rps\b|qps\b|users?|requests?|percent)?|(?:one|two|three|four|five|six|seven|eight|nine|ten|twenty|"
+    r"thirty|fifty|hundred)\s(?:days?|weeks?|months?|hours?|minutes?|engineers?|people|times|percent|services?))",
+    re.I,
+)
+TECHNOLOGIES = {
+    name.lower(): name
+    for name in """Python FastAPI Django Flask Celery RQ Redis Postgres PostgreSQL MySQL SQLite MongoDB DynamoDB
+    Kafka Kinesis RabbitMQ SQS S3 AWS GCP Azure Lambda ECS EKS Kubernetes Docker Terraform Helm GitHub GitLab Jenkins
+    Actions pytest unittest mypy ruff black flake8 isort pre-commit Poetry pip-tools pipenv uv virtualenv
+    venv Alembic SQLAlchemy asyncio aiohttp httpx requests threading multiprocessing concurrent.futures
+    Gunicorn Uvicorn Nginx Pydantic marshmallow pandas NumPy Polars PySpark Spark Dask Airflow Parquet
+    Athena BigQuery Snowflake Prometheus Grafana Datadog OpenTelemetry Jaeger Sentry ELK Kibana Splunk
+    cProfile py-spy line_profiler memory_profiler scalene tracemalloc orjson Pillow JWT OAuth OIDC Vault
+    Dependabot Renovate pip-audit Bandit Locust k6 Heroku Fly.io Vercel CloudWatch PagerDuty Opsgenie Jira
+    Figma Protobuf gRPC GraphQL REST OpenAPI Swagger CSV JSON YAML Lua Hypothesis tox nox Nox GIL HAProxy
+    Memcached Elasticsearch ClickHouse Timescale Pandera Great_Expectations dbt LaunchDarkly Unleash
+    Streamlit Gradio Jupyter""".split()
+}
+_TECH = re.compile(
+    r"(?<![\w-])(" + "|".join(re.escape(t) for t in sorted(TECHNOLOGIES, key=len, reverse=True)) + r")(?![\w-])", re.I
+)
+_I = re.compile(r"\b(?:i|i'm|i've|i'd|i'll|my|me|myself)\b", re.I)
+_WE = re.compile(r"\b(?:we|we're|we've|we'd|we'll|our|us|ourselves)\b", re.I)
+
+
+def specificity(answer: str) -> Specificity:
+    numbers = [m.group(0).strip() for m in _NUMBER.finditer(answer)]
+    numbers = [n for n in numbers if n and not re.fullmatch(r"[01]", n)][:12]
+    techs = sorted({TECHNOLOGIES[m.group(1).lower()] for m in _TECH.finditer(answer)})
+    i, we = len(_I.findall(answer)), len(_WE.findall(answer))
+    own = i / (i + we) if i + we else 0.0
+    score = 0.4 * min(len(numbers), 3) / 3 + 0.4 * min(len(techs), 4) / 4 + 0.2 * own
+    return Specificity(numbers=numbers, technologies=techs, ownership=Ownership(i=i, we=we), score=round(score, 3))
