@@ -5,6 +5,7 @@ from __future__ import annotations
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
@@ -12,6 +13,9 @@ from interviewer.bank.loader import Bank, load_bank
 from interviewer.index.embedders import LocalMiniLM
 from interviewer.index.store import BankIndex
 from interviewer.settings import REPO_ROOT, Settings, get_settings
+
+if TYPE_CHECKING:
+    from interviewer.scoring.scorer import OfflineScorer
 
 KNOWLEDGE = REPO_ROOT / "knowledge"
 
@@ -54,3 +58,10 @@ def built_index(tmp_path_factory: pytest.TempPathFactory, bank: Bank, embedder: 
     index = BankIndex(settings, embedder=embedder)
     index.build(bank)
     return index
+
+
+@pytest.fixture(scope="session")
+def scorer(embedder: LocalMiniLM) -> OfflineScorer:
+    from interviewer.scoring.scorer import OfflineScorer
+
+    return OfflineScorer(embedder)

@@ -63,22 +63,18 @@ def _retrieval(settings: Settings, bank: Bank, args: argparse.Namespace) -> dict
 
 def _scoring(settings: Settings, bank: Bank, args: argparse.Namespace) -> dict[str, Any]:
     from interviewer.evals.baselines import length_baseline, overlap_baseline
-    from interviewer.evals.scoring import load_labelled, run
+    from interviewer.evals.scoring import load_labelled, rubric_for, run
     from interviewer.scoring.scorer import OfflineScorer
 
     items = load_labelled(settings.evals_dir / "scoring", args.split)
     scorer = OfflineScorer()
-    scorer.score(*_warm(bank))  # load the model outside the timed run
-    figures: dict[str, Any] = run(items, bank, lambda r, i: scorer.score(r, i.answer, i.audio_seconds))
+    scorer.warm([rubric_for(bank, qid) for qid in sorted({i.question_id for i in items})])  # outside the timing
+    figures: dict[str, Any] = run(
+        items, bank, lambda r, i: scorer.score(r, i.answer, i.audio_seconds), prepare=scorer.prepare
+    )
     figures["split"] = args.split
     figures["baselines"] = {"length": run(items, bank, length_baseline), "overlap": run(items, bank, overlap_baseline)}
     return figures
-
-
-def _warm(bank: Bank) -> tuple[Any, str]:
-    from interviewer.scoring.rubric import from_question
-
-    return from_question(bank.questions[0]), "warming up the model with a short sentence or two here"
 
 
 def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:

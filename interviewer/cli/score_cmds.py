@@ -92,7 +92,17 @@ def _batch_line(ctx: _Context, line: str) -> str:
 
 def _batch(ctx: _Context, path: str) -> int:
     with open(path, encoding="utf-8", errors="replace") as f:
-        for line in f:
-            if line.strip():
-                print(_batch_line(ctx, line), flush=True)
+        lines = [line for line in f if line.strip()]
+    answers = []
+    for line in lines:  # embed every answer's sentences in one pass first: several times faster
+        try:
+            item = json.loads(line)
+            if isinstance(item, dict) and isinstance(item.get("answer"), str):
+                answers.append(item["answer"])
+        except ValueError:
+            continue
+    ctx.scorer.warm([from_question(q) for q in ctx.bank.questions])
+    ctx.scorer.prepare(answers)
+    for line in lines:
+        print(_batch_line(ctx, line), flush=True)
     return 0

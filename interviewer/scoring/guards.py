@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from interviewer.scoring.text import Span, words
+from interviewer.scoring.text import TECHNOLOGIES, Span, words
 
 MIN_WORDS = 8  # fewer real words than this is too short to judge
 INJECTION = re.compile(
@@ -45,11 +45,13 @@ def _vocabulary() -> frozenset[str]:
 
 
 def known_word_share(text: str) -> float:
-    alpha = [w.lower() for w in words(text) if w.isalpha()]
-    if not alpha:
+    """Share of words that are English or named technologies; keyboard mash scores near zero."""
+    ws = [w.lower() for w in words(text) if not any(c.isdigit() for c in w)]
+    if not ws:
         return 0.0
     vocab = _vocabulary()
-    return sum(w in vocab or w in STOPWORDS for w in alpha) / len(alpha)
+    known = sum(w in vocab or w in STOPWORDS or w in TECHNOLOGIES or w.split("'")[0] in vocab for w in ws)
+    return known / len(ws)
 
 
 def stopword_share(text: str) -> float:
@@ -62,8 +64,10 @@ def precheck(text: str) -> str | None:
     n = len(words(text))
     if n == 0:
         return "empty"
-    if known_word_share(text) < 0.6:
+    if n >= 2 and known_word_share(text) < 0.5:
         return "gibberish"
     if n < MIN_WORDS:
         return "too-short"
+    if stopword_share(text) < 0.12:
+        return "gibberish"  # word salad: real words, no sentences
     return None

@@ -45,7 +45,8 @@ def best_match(check: Check, spans: list[Span], sims: np.ndarray, p: Params = PA
     best = Match(0.0, None, 0)
     for span, sim in zip(spans, sims, strict=True):
         cues = cue_hits(check, span.text)
-        strength = float(sim) + p.cue_weight * min(cues, 2)
+        brevity = min(1.0, len(span.text.split()) / p.span_words) if p.span_words else 1.0
+        strength = float(sim) * (0.7 + 0.3 * brevity) + p.cue_weight * min(cues, 2)
         if strength > best.strength:
             best = Match(strength, span, cues)
     return best

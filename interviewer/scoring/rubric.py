@@ -27,6 +27,13 @@ class Rubric:
     topic: tuple[str, ...] = field(default=())  # texts that define "on topic"
 
     @property
+    def vocabulary(self) -> frozenset[str]:
+        """The words a substantive answer draws on: the reference answer's and the key points'."""
+        from interviewer.scoring.text import content_words
+
+        return frozenset(content_words(" ".join([self.reference or "", *(k.text for k in self.key_points)])))
+
+    @property
     def topic_texts(self) -> tuple[str, ...]:
         return self.topic or (self.question, *(k.text for k in self.key_points))
 

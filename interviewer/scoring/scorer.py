@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, NamedTuple
 import numpy as np
 
 from interviewer.scoring.feedback import feedback
-from interviewer.scoring.formula import PARAMS, Params, combine, coverage
+from interviewer.scoring.formula import PARAMS, Features, Params, combine, coverage
 from interviewer.scoring.guards import injection_spans, precheck, stopword_share
 from interviewer.scoring.matching import best_match, cue_hits, key_point_verdict, red_flag_match
 from interviewer.scoring.models import (
@@ -20,7 +20,7 @@ from interviewer.scoring.models import (
 )
 from interviewer.scoring.rubric import Rubric
 from interviewer.scoring.star import star as find_star
-from interviewer.scoring.text import Span, delivery, sentences, specificity
+from interviewer.scoring.text import Span, delivery, sentences, specificity, substance
 
 if TYPE_CHECKING:
     from langchain_core.embeddings import Embeddings
@@ -42,14 +42,18 @@ def verify_evidence(answer: str, evidence: str | None) -> str | None:
 
 
 class OfflineScorer:
-    def __init__(self, embedder: Embeddings | None = None, params: Params = PARAMS):
+    def __init__(
+        self, embedder: Embeddings | None = None, params: Params = PARAMS, cache: dict[str, np.ndarray] | None = None
+    ):
         if embedder is None:
             from interviewer.index.embedders import LocalMiniLM
 
             embedder = LocalMiniLM()
         self.embedder = embedder
         self.params = params
-        self._cache: dict[str, np.ndarray] = {}
+        self._cache: dict[str, np.ndarray] = cache if cache is not None else {}
+        self.cache_answers = False  # batch runs and calibration pre-embed answers and keep them
+        self.last_features: Features | None = None  # for calibration
 
     def _embed(self, texts: list[str], cache: bool) -> np.ndarray:
         if not texts:
@@ -61,6 +65,16 @@ class OfflineScorer:
             for t, v in zip(missing, self.embedder.embed_documents(missing), strict=True):
                 self._cache[t] = np.asarray(v)
         return np.stack([self._cache[t] for t in texts])
+
+    def warm(self, rubrics: list[Rubric]) -> None:
+        """Load the model and embed the rubrics' texts once, as an index would (about 3 s for the whole bank)."""
+        texts = [t for r in rubrics for t in (*r.topic_texts, *(k.text for k in (*r.key_points, *r.red_flags)))]
+        self._embed(texts, cache=True)
+
+    def prepare(self, answers: list[str]) -> None:
+        """Embed every sentence of many answers in one pass (much faster than one call per answer)."""
+        self.cache_answers = True
+        self._embed([s.text for a in answers for s in sentences(a[:MAX_ANSWER_CHARS])], cache=True)
 
     def score(self, rubric: Rubric, answer: str, audio_seconds: float | None = None) -> AnswerScore:
         text = answer[:MAX_ANSWER_CHARS]
@@ -80,7 +94,7 @@ class OfflineScorer:
         if reason:
             return AnswerScore(score=None, band=None, unscored_reason=reason, red_flags=flags, **base._asdict())
 
-        span_vecs = self._embed([s.text for s in content], cache=False)
+        span_vecs = self._embed([s.text for s in content], cache=self.cache_answers)
         topic = span_vecs @ self._embed(list(rubric.topic_texts), cache=True).T
         any_cue = any(cue_hits(k, text) for k in rubric.key_points)
         if float(topic.max()) < self.params.off_topic and not any_cue:
@@ -124,11 +138,15 @@ class OfflineScorer:
             if key_points
             else None
         )
-        d, spec = base.delivery, base.specificity
-        score = combine(cov, len(flags), star.parts if star else None, spec.score, d.hedges, d.words, d.filler_rate, p)
         if cov is None and star is None:
             star = find_star(content)  # the generic rubric always looks for structure
-            score = combine(None, 0, star.parts, spec.score, d.hedges, d.words, d.filler_rate, p)
+        d, spec = base.delivery, base.specificity
+        subst = substance(" ".join(s.text for s in content), rubric.vocabulary)
+        features = Features(
+            cov, subst, len(flags), star.parts if star else None, spec.score, d.hedges, d.words, d.filler_rate
+        )
+        self.last_features = features
+        score = combine(features, p)
         return AnswerScore(
             score=score,
             band=band_for(score),

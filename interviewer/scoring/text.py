@@ -89,6 +89,17 @@ def delivery(answer: str, audio_seconds: float | None = None) -> Delivery:
     )
 
 
+def content_words(text: str) -> set[str]:
+    """Lower-cased words that carry meaning: no stopwords, nothing shorter than 3 letters."""
+    from interviewer.scoring.guards import STOPWORDS
+
+    return {w.lower() for w in words(text) if len(w) > 2 and w.lower() not in STOPWORDS}
+
+
+def substance(answer: str, vocabulary: frozenset[str]) -> float:
+    return len(vocabulary & content_words(answer)) / len(vocabulary) if vocabulary else 0.0
+
+
 # --- specificity ----------------------------------------------------------------------------------------
 _NUMBER = re.compile(
     r"(?<![\w.])(?:\d[\d,]*(?:\.\d+)?\s?(?:%|x\b|ms\b|s\b|sec\w*|min\w*|hours?|days?|weeks?|months?|years?|gb\b|mb\b|"

@@ -1,0 +1,46 @@
+"""The labelled data set is what the issue asks for, and the metrics can tell good from bad."""
+
+from collections import Counter
+
+from interviewer.bank.loader import Bank
+from interviewer.evals.scoring import load_labelled, metrics, ranking_accuracy, spearman, split_of
+from interviewer.scoring.models import AnswerScore, Delivery, KeyPointResult, Ownership, Specificity
+from interviewer.settings import REPO_ROOT
+
+DATA = REPO_ROOT / "evals" / "scoring"
+
+
+def test_data_set_shape(bank: Bank) -> None:
+    items = load_labelled(DATA)
+    assert len(items) >= 200 and len({i.id for i in items}) == len(items)
+    questions = {i.question_id for i in items}
+    assert len({q for q in questions if "/" not in q}) >= 40
+    assert {f"production-bug/{st.id}" for st in bank.scenario("production-bug").stages} <= questions
+    kinds = Counter(i.kind for i in items)
+    for kind in ("strong", "adequate", "weak", "poor", "red-flag", "rambling", "off-topic", "empty", "gibberish",
+                 "injection", "spoken"):  # fmt: skip
+        assert kinds[kind] >= 1, kind
+    assert {split_of(q) for q in questions} == {"dev", "test"}
+    assert all((i.gold.score is None) == (i.gold.unscored_reason is not None) for i in items)
+
+
+def _result(score: float | None, verdicts: dict[str, str] | None = None) -> AnswerScore:
+    return AnswerScore(
+        score=score,
+        band=None if score is None else "strong" if score >= 7.5 else "poor",
+        unscored_reason=None if score is not None else "empty",
+        key_points=[KeyPointResult(id=k, text=k, verdict=v) for k, v in (verdicts or {}).items()],  # type: ignore[arg-type]
+        specificity=Specificity(ownership=Ownership(i=0, we=0), score=0),
+        delivery=Delivery(words=1, filler_words=0, filler_rate=0),
+    )
+
+
+def test_metrics_punish_wrong_answers() -> None:
+    items = [i for i in load_labelled(DATA) if i.gold.score is not None][:40]
+    perfect = [_result(i.gold.score, dict(i.gold.key_points)) for i in items]
+    inverted = [_result(10 - (i.gold.score or 0), {k: "missing" for k in i.gold.key_points}) for i in items]
+    good, bad = metrics(items, perfect, 1.0), metrics(items, inverted, 1.0)
+    assert good["spearman"] == 1.0 and good["key_point_f1"] == 1.0 and good["ranking_accuracy"] == 1.0
+    assert bad["spearman"] < 0 and bad["key_point_f1"] == 0.0 and bad["ranking_accuracy"] < 0.1
+    assert spearman([1, 2, 3], [3, 2, 1]) == -1.0
+    assert ranking_accuracy([]) == 1.0
