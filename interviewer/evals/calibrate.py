@@ -21,7 +21,7 @@ from interviewer.scoring.formula import PARAMS, Params
 from interviewer.scoring.scorer import OfflineScorer
 from interviewer.settings import get_settings
 
-MATCH_GRID: dict[str, list[float]] = {
+MATCH_GRID: dict[str, list[Any]] = {
     "cue_weight": [0.0, 0.05, 0.1, 0.15, 0.2, 0.25],
     "span_words": [0, 6, 10, 14, 18],
     "covered": [0.45, 0.5, 0.55, 0.6, 0.65, 0.7],
