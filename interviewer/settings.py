@@ -78,6 +78,9 @@ class Settings(BaseSettings):
     host: str = Field(default="127.0.0.1", description="Address the web app binds to.")
     port: int = Field(default=7860, ge=1, le=65535, description="Port the web app listens on.")
     log_level: str = Field(default="WARNING", description="Python logging level.")
+    tiktoken_cache_dir: Path | None = Field(
+        default=None, description="Folder holding tiktoken's cached BPE file; without it tokens are estimated."
+    )
     llm: LLMSettings = Field(default_factory=LLMSettings)
     embedding: EmbeddingSettings = Field(default_factory=EmbeddingSettings)
 
@@ -98,6 +101,12 @@ class Settings(BaseSettings):
 def get_settings() -> Settings:
     """The process-wide settings, read once. Tests build `Settings(...)` directly instead."""
     return Settings()
+
+
+def apply_tiktoken_cache(settings: Settings) -> None:
+    """tiktoken reads its cache folder from the environment; this is the one place that sets it."""
+    if settings.tiktoken_cache_dir is not None:
+        os.environ["TIKTOKEN_CACHE_DIR"] = str(settings.tiktoken_cache_dir)
 
 
 def child_env(settings: Settings) -> dict[str, str]:

@@ -1,7 +1,9 @@
-"""A real HTTP server speaking the OpenAI embeddings API, standing in for a remote endpoint in tests.
+"""A real HTTP server speaking the OpenAI API, standing in for a remote endpoint in tests.
 
-Vectors are deterministic bags of hashed words, so similar texts get similar vectors. It records every
-request it receives in `requests`, and raises nothing on its own: tests assert on what it saw.
+- `/v1/embeddings`: deterministic bags of hashed words, so similar texts get similar vectors.
+- `/v1/chat/completions`: replies with what the test enqueued, in order: a string is the message content,
+  an int is an HTTP error status, `("raw", text)` is a raw (possibly malformed) body. When the queue is empty it
+  answers 500 rather than inventing a reply. Every request is recorded in `requests`.
 """
 
 from __future__ import annotations
@@ -11,10 +13,12 @@ import json
 import math
 import re
 import threading
+from collections import deque
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 DIM = 64
+Reply = str | int | tuple[str, str]
 
 
 def bag_vector(text: str) -> list[float]:
@@ -25,33 +29,71 @@ def bag_vector(text: str) -> list[float]:
     return [v / norm for v in vec]
 
 
+def _completion(content: str, model: str) -> dict[str, Any]:
+    return {
+        "id": "chatcmpl-test",
+        "object": "chat.completion",
+        "created": 0,
+        "model": model,
+        "choices": [{"index": 0, "message": {"role": "assistant", "content": content}, "finish_reason": "stop"}],
+        "usage": {"prompt_tokens": 1, "completion_tokens": 1, "total_tokens": 2},
+    }
+
+
 class FakeOpenAI:
     def __init__(self) -> None:
         self.requests: list[dict[str, Any]] = []
+        self.replies: deque[Reply] = deque()
         server = self
 
         class Handler(BaseHTTPRequestHandler):
             def log_message(self, *args: object) -> None:
                 pass
 
+            def _send(self, status: int, body: bytes) -> None:
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
             def do_POST(self) -> None:
                 body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
                 server.requests.append({"path": self.path, "body": body, "auth": self.headers.get("Authorization")})
-                if self.path.rstrip("/") != "/v1/embeddings":
-                    self.send_error(404)
+                path = self.path.rstrip("/")
+                if path == "/v1/embeddings":
+                    inputs = body["input"] if isinstance(body["input"], list) else [body["input"]]
+                    data = [
+                        {"object": "embedding", "index": i, "embedding": bag_vector(t)} for i, t in enumerate(inputs)
+                    ]
+                    out = {"object": "list", "data": data, "model": body["model"], "usage": {}}
+                    self._send(200, json.dumps(out).encode())
+                elif path == "/v1/chat/completions":
+                    self._chat(body)
+                else:
+                    self._send(404, b'{"error": {"message": "not found"}}')
+
+            def _chat(self, body: dict[str, Any]) -> None:
+                if not server.replies:
+                    self._send(500, b'{"error": {"message": "no scripted reply left"}}')
                     return
-                inputs = body["input"] if isinstance(body["input"], list) else [body["input"]]
-                data = [{"object": "embedding", "index": i, "embedding": bag_vector(t)} for i, t in enumerate(inputs)]
-                payload = json.dumps({"object": "list", "data": data, "model": body["model"], "usage": {}}).encode()
-                self.send_response(200)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(payload)))
-                self.end_headers()
-                self.wfile.write(payload)
+                reply = server.replies.popleft()
+                if isinstance(reply, int):
+                    self._send(reply, json.dumps({"error": {"message": f"scripted {reply}"}}).encode())
+                elif isinstance(reply, tuple):
+                    self._send(200, reply[1].encode())
+                else:
+                    self._send(200, json.dumps(_completion(reply, body.get("model", "test"))).encode())
 
         self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.base_url = f"http://127.0.0.1:{self.httpd.server_address[1]}/v1"
         self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+
+    def enqueue(self, *replies: Reply) -> None:
+        self.replies.extend(replies)
+
+    def chat_requests(self) -> list[dict[str, Any]]:
+        return [r for r in self.requests if r["path"].rstrip("/") == "/v1/chat/completions"]
 
     def __enter__(self) -> FakeOpenAI:
         self.thread.start()

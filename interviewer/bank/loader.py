@@ -151,6 +151,14 @@ def read_bank(root: Path) -> RawBank:
     return raw
 
 
+def cross_check_path(root: Path) -> list[BankIssue]:
+    """Every problem in the bank at `root`, without raising."""
+    from interviewer.bank.check import cross_check
+
+    raw = read_bank(root)
+    return raw.issues + cross_check(raw)
+
+
 def load_bank(root: Path) -> Bank:
     """The validated bank, or `BankError` listing every problem. Never returns part of a bank."""
     from interviewer.bank.check import cross_check

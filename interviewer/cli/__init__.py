@@ -8,7 +8,7 @@ import sys
 from collections.abc import Sequence
 
 from interviewer.bank.loader import BankError
-from interviewer.cli import bank_cmds, eval_cmds, index_cmds, score_cmds
+from interviewer.cli import bank_cmds, doctor_cmds, eval_cmds, index_cmds, score_cmds
 from interviewer.ingest.parse import IngestError
 from interviewer.settings import get_settings
 
@@ -22,6 +22,7 @@ def build_parser() -> argparse.ArgumentParser:
     index_cmds.register(sub)
     eval_cmds.register(sub)
     score_cmds.register(sub)
+    doctor_cmds.register(sub)
     return parser
 
 

@@ -9,9 +9,9 @@ from typing import Any
 
 from interviewer.bank.loader import Bank, load_bank
 from interviewer.scoring import resolve_rubric
+from interviewer.scoring.engine import AnswerScorer
 from interviewer.scoring.rubric import Rubric, from_question
 from interviewer.scoring.scorecard import scorecard
-from interviewer.scoring.scorer import OfflineScorer
 from interviewer.settings import Settings
 
 
@@ -36,7 +36,7 @@ class _Context:
     def __init__(self, settings: Settings):
         self.settings = settings
         self.bank: Bank = load_bank(settings.knowledge_dir)
-        self.scorer = OfflineScorer()
+        self.scorer = AnswerScorer(settings)
         self._index: Any = None
 
     def rubric(self, question_id: str | None, question: str | None, **extra: Any) -> Rubric:
@@ -101,8 +101,8 @@ def _batch(ctx: _Context, path: str) -> int:
                 answers.append(item["answer"])
         except ValueError:
             continue
-    ctx.scorer.warm([from_question(q) for q in ctx.bank.questions])
-    ctx.scorer.prepare(answers)
+    ctx.scorer.offline.warm([from_question(q) for q in ctx.bank.questions])
+    ctx.scorer.offline.prepare(answers)
     for line in lines:
         print(_batch_line(ctx, line), flush=True)
     return 0

@@ -83,6 +83,7 @@ class AnswerScore(Out):
     delivery: Delivery
     feedback: Feedback = Field(default_factory=Feedback)
     coverage: float | None = Field(default=None, description="Weighted key-point coverage 0-1.")
+    substance: float | None = Field(default=None, description="Share of the reference's vocabulary used, 0-1.")
     injection_detected: bool = False
     engine: str = "offline"
 

@@ -154,6 +154,7 @@ class OfflineScorer:
             red_flags=flags,
             star=star,
             coverage=round(cov, 3) if cov is not None else None,
+            substance=round(subst, 3),
             feedback=feedback(key_points, flags, star, spec, d.filler_rate),
             **base._asdict(),
         )

@@ -1,0 +1,143 @@
+"""The LLM judge: any OpenAI-compatible chat endpoint through LangChain's ChatOpenAI, structured output.
+
+It only ever adds to the offline result. Its quotes must be verbatim spans of the answer (others are dropped),
+a "covered" with no verifiable quote counts as partial, a detected prompt injection is always kept, and the
+final score is the documented formula over the merged verdicts. On any failure the offline result stands and
+`engine` says so.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING, Literal
+
+from pydantic import BaseModel, Field
+
+from interviewer.prompts import render
+from interviewer.scoring.feedback import feedback
+from interviewer.scoring.formula import Features, combine, coverage
+from interviewer.scoring.models import AnswerScore, KeyPointResult, RedFlagResult, band_for
+from interviewer.scoring.rubric import Rubric
+from interviewer.scoring.scorer import verify_evidence
+from interviewer.scoring.tokens import TokenCounter
+from interviewer.settings import LLMSettings
+
+if TYPE_CHECKING:
+    from langchain_core.runnables import Runnable
+
+log = logging.getLogger(__name__)
+ANSWER_BUDGET = 1500  # tokens of the answer the judge sees; longer answers are trimmed
+
+
+class JudgedPoint(BaseModel):
+    id: str = Field(description="The key point's id, exactly as given.")
+    verdict: Literal["covered", "partial", "missing"]
+    quote: str | None = Field(default=None, description="Exact span of the answer that shows it, or null.")
+
+
+class JudgedFlag(BaseModel):
+    id: str = Field(description="The red flag's id, exactly as given, or 'prompt-injection'.")
+    quote: str = Field(description="Exact span of the answer that commits it.")
+
+
+class Judgement(BaseModel):
+    """Your grading of the answer: one entry per key point, and only the red flags actually committed."""
+
+    key_points: list[JudgedPoint]
+    red_flags: list[JudgedFlag] = Field(default_factory=list)
+
+
+def neutralise(answer: str) -> str:
+    """The answer cannot close its own delimiters or open new ones."""
+    return answer.replace("<<<", "\u2039" * 3).replace(">>>", "\u203a" * 3)  # look-alike angle quotes
+
+
+class LLMJudge:
+    def __init__(self, settings: LLMSettings, counter: TokenCounter | None = None):
+        self.settings = settings
+        self.counter = counter or TokenCounter()
+        self._chain: Runnable | None = None
+
+    @property
+    def chain(self) -> Runnable:
+        if self._chain is None:  # built on first use: nothing connects at construction
+            from langchain_openai import ChatOpenAI
+
+            key = self.settings.api_key.get_secret_value() if self.settings.api_key else "not-needed"
+            model = ChatOpenAI(
+                model=self.settings.model,
+                base_url=self.settings.base_url,
+                api_key=key,  # type: ignore[arg-type]
+                temperature=0,
+                timeout=self.settings.timeout_s,
+                max_retries=1,
+            )
+            self._chain = model.with_structured_output(Judgement)
+        return self._chain
+
+    def prompt(self, rubric: Rubric, answer: str) -> str:
+        return render(
+            "judge",
+            question=rubric.question,
+            reference=rubric.reference or "(none given)",
+            key_points="\n".join(f"- {k.id or f'kp-{i}'}: {k.text}" for i, k in enumerate(rubric.key_points)),
+            red_flags="\n".join(f"- {r.id or f'rf-{i}'}: {r.text}" for i, r in enumerate(rubric.red_flags)) or "(none)",
+            answer=neutralise(self.counter.trim(answer, ANSWER_BUDGET)),
+        )
+
+    def judge(self, rubric: Rubric, answer: str, offline: AnswerScore) -> AnswerScore:
+        """The merged result, or the offline one with the failure named in `engine`."""
+        if offline.score is None or not rubric.key_points:
+            return offline  # nothing the judge could add: unscored, or the generic rubric
+        prompt = self.prompt(rubric, answer)
+        try:
+            try:
+                verdict = self.chain.invoke(prompt)
+            except ValueError as e:  # the output failed validation: re-ask once, telling the model why
+                log.info("judge output invalid, re-asking once: %s", type(e).__name__)
+                verdict = self.chain.invoke(f"{prompt}\n\nYour previous reply was invalid: {e}. Reply again.")
+            if not isinstance(verdict, Judgement):
+                raise TypeError(f"unexpected judge output {type(verdict).__name__}")
+        except Exception as e:
+            reason = f"{type(e).__name__}: {str(e)[:120]}".strip()
+            log.warning("LLM judge failed, offline result stands: %s", type(e).__name__)
+            return offline.model_copy(update={"engine": f"offline (llm failed: {reason})"})
+        return self._merge(rubric, answer, offline, verdict)
+
+    def _merge(self, rubric: Rubric, answer: str, offline: AnswerScore, verdict: Judgement) -> AnswerScore:
+        by_id = {p.id: p for p in verdict.key_points}
+        points = []
+        for i, (kp, off) in enumerate(zip(rubric.key_points, offline.key_points, strict=True)):
+            judged = by_id.get(kp.id or f"kp-{i}")
+            if judged is None:
+                points.append(off)
+                continue
+            evidence = verify_evidence(answer, judged.quote) or (off.evidence if judged.verdict != "missing" else None)
+            v = judged.verdict
+            if v == "covered" and evidence is None:
+                v = "partial"  # a claim with nothing to quote is not a covered point
+            points.append(KeyPointResult(id=kp.id, text=kp.text, verdict=v, evidence=evidence, match=off.match))
+        known = {r.id or f"rf-{i}": r for i, r in enumerate(rubric.red_flags)}
+        flags = [f for f in offline.red_flags if f.id == "prompt-injection"]
+        for f in verdict.red_flags:
+            quote = verify_evidence(answer, f.quote)
+            if f.id in known and quote and f.id not in {x.id for x in flags}:
+                flags.append(RedFlagResult(id=known[f.id].id, text=known[f.id].text, evidence=quote))
+        cov = coverage([(p.verdict, k.weight) for p, k in zip(points, rubric.key_points, strict=True)])
+        d, spec = offline.delivery, offline.specificity
+        subst = offline.substance or 0.0
+        star_parts = offline.star.parts if offline.star and rubric.behavioural else None
+        score = combine(Features(cov, subst, len(flags), star_parts, spec.score, d.hedges, d.words, d.filler_rate))
+        if offline.injection_detected:
+            score = min(score, offline.score or 0.0)  # an injection attempt can never gain from the judge
+        return offline.model_copy(
+            update={
+                "key_points": points,
+                "red_flags": flags,
+                "coverage": round(cov, 3),
+                "feedback": feedback(points, flags, offline.star, spec, d.filler_rate),
+                "score": score,
+                "band": band_for(score),
+                "engine": f"llm:{self.settings.model}",
+            }
+        )
