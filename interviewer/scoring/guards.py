@@ -19,7 +19,9 @@ INJECTION = re.compile(
     r"|\[/?inst\]|###\s*(?:instruction|system)|\bgrade\s*:\s*\w|\bscore\s*[:=]\s*\d"
     r"|as (?:the|an?) (?:ai|grader|evaluator|scorer|model|assistant|interviewer)\b.{0,40}\b(?:must|should|will)\b"
     r"|you are now\b|new instructions|(?:candidate|answer) (?:has )?(?:covered|hit|addressed) (?:all|every) key points?"
-    r"|output (?:a |the )?(?:score|grade)|override (?:the )?(?:score|grade|rubric)",
+    r"|output (?:a |the )?(?:score|grade)|override (?:the )?(?:score|grade|rubric)"
+    r"|note to (?:the )?(?:evaluator|grader|reviewer|scorer|model|ai)|pre-?(?:reviewed|approved|graded)"
+    r"|mark (?:every|all|each) (?:key )?points? as covered|(?:assign|give|award) (?:it |this )?a score of \d+",
     re.I,
 )
 STOPWORDS = set(
