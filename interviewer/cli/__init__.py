@@ -8,7 +8,7 @@ import sys
 from collections.abc import Sequence
 
 from interviewer.bank.loader import BankError
-from interviewer.cli import bank_cmds, doctor_cmds, eval_cmds, index_cmds, score_cmds
+from interviewer.cli import bank_cmds, doctor_cmds, eval_cmds, index_cmds, interview_cmds, score_cmds
 from interviewer.ingest.parse import IngestError
 from interviewer.settings import get_settings
 
@@ -23,6 +23,7 @@ def build_parser() -> argparse.ArgumentParser:
     eval_cmds.register(sub)
     score_cmds.register(sub)
     doctor_cmds.register(sub)
+    interview_cmds.register(sub)
     return parser
 
 
@@ -32,10 +33,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(level=settings.log_level.upper(), format="%(levelname)s %(name)s: %(message)s")
     try:
         return int(args.func(args, settings) or 0)
-    except BankError as e:
-        print(f"error: {e}", file=sys.stderr)
+    except KeyError as e:  # includes SessionNotFound: unknown ids, with the known ones listed
+        print(f"error: {e.args[0] if e.args else e}", file=sys.stderr)
         return 2
-    except (IngestError, FileNotFoundError, ValueError) as e:
+    except (BankError, IngestError, ValueError, OSError) as e:
         print(f"error: {e}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:

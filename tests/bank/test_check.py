@@ -8,6 +8,7 @@ import yaml
 
 from interviewer.bank.loader import BankError, load_bank
 from interviewer.cli import main
+from tests.conftest import KNOWLEDGE
 
 
 def _edit(path: Path, edit: object) -> None:
@@ -18,7 +19,8 @@ def _edit(path: Path, edit: object) -> None:
 
 def test_shipped_bank_passes(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["bank", "check"]) == 0
-    assert "57 questions, 1 scenario" in capsys.readouterr().out
+    scenarios = len(list((KNOWLEDGE / "scenarios").glob("*.yaml")))
+    assert f"57 questions, {scenarios} scenario(s)" in capsys.readouterr().out
 
 
 def _questions(d: dict) -> dict:  # type: ignore[type-arg]
@@ -102,7 +104,7 @@ def test_stats_json_from_the_console_script() -> None:
         [sys.executable, "-m", "interviewer", "bank", "stats", "--json"], capture_output=True, text=True, check=True
     ).stdout
     figures = json.loads(out)
-    assert figures["questions"] == 57 and figures["scenarios"] == 1
+    assert figures["questions"] == 57 and figures["scenarios"] == len(list((KNOWLEDGE / "scenarios").glob("*.yaml")))
     assert figures["by_track"] == {"behavioral": 9, "python-developer": 24, "software-engineer-python": 24}
     assert sum(figures["by_level"].values()) == 57
     assert set(figures["by_level"]) <= {"entry", "intermediate", "senior"}

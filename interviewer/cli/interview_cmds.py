@@ -1,0 +1,124 @@
+"""`interviewer practice`, `interviewer sessions list` and `interviewer report`."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from interviewer.bank.models import LEVELS, TRACKS
+from interviewer.interview import open_interviewer, session_store
+from interviewer.interview.models import Plan, Turn
+from interviewer.interview.report import build_report, to_html, to_markdown
+from interviewer.settings import Settings
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("practice", help="a mock interview in the terminal (interactive, or scripted with --answers)")
+    p.add_argument("--track", choices=TRACKS, action="append", help="repeatable; default python-developer")
+    p.add_argument("--level", choices=LEVELS, default="intermediate")
+    p.add_argument("--questions", type=int, default=4, help="main questions before the scenario (default 4)")
+    p.add_argument("--mode", choices=["practice", "realistic"], default="practice")
+    p.add_argument("--scenario", help="run a scenario after the questions, e.g. production-bug")
+    p.add_argument("--focus", action="append", default=[], help="a competency to prefer (repeatable)")
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--answers", type=Path, help="non-interactive: one candidate turn per line")
+    p.add_argument("--json", action="store_true", help="with --answers: print turns and report as JSON")
+    p.set_defaults(func=cmd_practice)
+    s = sub.add_parser("sessions", help="list past sessions")
+    s_sub = s.add_subparsers(dest="sessions_command", required=True, metavar="ACTION")
+    s_sub.add_parser("list", help="list sessions, newest first").set_defaults(func=cmd_sessions_list)
+    r = sub.add_parser("report", help="print a session's report")
+    r.add_argument("session_id")
+    r.add_argument("--format", choices=["md", "html", "json"], default="md")
+    r.set_defaults(func=cmd_report)
+
+
+def _print_turns(turns: list[Turn]) -> None:
+    for t in turns:
+        print(f"\nInterviewer: {t.text}", flush=True)
+
+
+def _feedback(turn: Turn) -> str | None:
+    score = turn.score
+    if not score:
+        return None
+    if score["score"] is None:
+        return f"  [unscored: {score['unscored_reason']}]"
+    tips = score["feedback"]["improvements"][:1]
+    return f"  [score {score['score']:.1f}/10, {score['band']}, engine {score['engine']}]" + (
+        f"\n  [to improve: {tips[0]}]" if tips else ""
+    )
+
+
+def cmd_practice(args: argparse.Namespace, settings: Settings) -> int:
+    plan = Plan(
+        tracks=args.track or ["python-developer"],
+        level=args.level,
+        questions=args.questions,
+        mode=args.mode,
+        scenario=args.scenario,
+        focus=args.focus,
+        seed=args.seed,
+    )
+    interviewer = open_interviewer(settings, progress=not args.json)
+    session = interviewer.start(plan)
+    if not args.json:
+        print(f"Session {session.id} (engine: {'offline' if not settings.llm.configured else settings.llm.model})")
+        _print_turns(session.turns)
+    lines = args.answers.read_text(encoding="utf-8", errors="replace").splitlines() if args.answers else None
+    source = iter(lines) if lines is not None else None
+    while session.state.phase != "done":
+        try:
+            text = next(source) if source is not None else input("\nYou: ")
+        except (StopIteration, EOFError):
+            break
+        if source is not None and not args.json:
+            print(f"\nYou: {text}")
+        turns = interviewer.reply(session, text.replace("\\n", "\n"))
+        if not args.json:
+            if plan.mode == "practice":
+                note = _feedback(session.turns[-len(turns) - 1])
+                if note:
+                    print(note)
+            _print_turns(turns)
+    report = build_report(interviewer.bank, session)
+    if args.json:
+        turns_out = [
+            {
+                "role": t.role,
+                "text": t.text,
+                **({"stage": t.stage} if t.stage else {}),
+                **({"score": t.score["score"]} if t.score else {}),
+            }
+            for t in session.turns
+        ]
+        print(json.dumps({"session_id": session.id, "turns": turns_out, "report": report}, indent=2))
+    else:
+        print(f"\n{to_markdown(report)}\nSaved as session {session.id}: `interviewer report {session.id}`")
+    return 0
+
+
+def cmd_sessions_list(args: argparse.Namespace, settings: Settings) -> int:
+    rows = session_store(settings).list()
+    if not rows:
+        print("no sessions yet: start one with `interviewer practice`")
+    for r in rows:
+        plan = r["plan"]
+        assert isinstance(plan, dict)
+        print(
+            f"{r['id']}  {r['phase']:<9} {r['turns']:>3} turns  {','.join(plan['tracks'])} {plan['level']}"
+            f"{'  scenario ' + plan['scenario'] if plan.get('scenario') else ''}"
+        )
+    return 0
+
+
+def cmd_report(args: argparse.Namespace, settings: Settings) -> int:
+    from interviewer.bank.loader import load_bank
+
+    session = session_store(settings).load(args.session_id)
+    report = build_report(load_bank(settings.knowledge_dir), session)
+    out = {"md": to_markdown, "html": to_html}.get(args.format)
+    sys.stdout.write(out(report) if out else json.dumps(report, indent=2) + "\n")
+    return 0

@@ -1,0 +1,110 @@
+"""Candidate turns that are not answers: asking for a repeat, skipping, stalling, clarifying, small talk, hints."""
+
+from __future__ import annotations
+
+import re
+from typing import Literal
+
+TurnKind = Literal["repeat", "skip", "minute", "clarify", "small-talk", "hint", "answer"]
+
+_PATTERNS: list[tuple[TurnKind, re.Pattern[str], int]] = [  # kind, pattern, max words for the turn to count
+    (
+        "repeat",
+        re.compile(r"\b(repeat|say that again|come again|pardon|didn'?t (catch|hear)|one more time)\b", re.I),
+        14,
+    ),
+    (
+        "hint",
+        re.compile(
+            r"\b(hint|nudge|what'?s the (right )?answer|tell me the answer|give me the answer|"
+            r"help me( out)?|what (are|were) you looking for)\b",
+            re.I,
+        ),
+        16,
+    ),
+    (
+        "skip",
+        re.compile(
+            r"^\W*(i (really )?(don'?t|do not) know|no idea|skip|pass|next( question)?|"
+            r"i'?m not sure|i have no clue|no clue|can we move on)\b",
+            re.I,
+        ),
+        12,
+    ),
+    (
+        "minute",
+        re.compile(
+            r"\b(give me a (minute|moment|second|sec)|let me think|one (moment|sec|second)|hold on|"
+            r"need a (minute|moment)|just a (moment|minute|sec))\b",
+            re.I,
+        ),
+        12,
+    ),
+    (
+        "clarify",
+        re.compile(
+            r"(\bwhat do you mean\b|\bdo you mean\b|\bcould you clarify\b|\bcan you clarify\b|"
+            r"\bwhat is meant\b|\bby .{1,30} do you mean\b|\bclarify\b.*\?$|\bshould i (talk|focus|"
+            r"answer)\b.*\?$)",
+            re.I,
+        ),
+        30,
+    ),
+    (
+        "small-talk",
+        re.compile(
+            r"^\W*(hi|hello|hey|good (morning|afternoon|evening)|how are you|how'?s it going|"
+            r"thanks|thank you|nice to meet you)\b",
+            re.I,
+        ),
+        8,
+    ),
+]
+
+
+def classify(text: str) -> TurnKind:
+    """What kind of turn this is. Anything long enough to be an answer is treated as one."""
+    stripped = text.strip()
+    words = len(stripped.split())
+    if words == 0:
+        return "answer"  # empty: scored as unscored "empty", with a clear message
+    for kind, pattern, max_words in _PATTERNS:
+        if words <= max_words and pattern.search(stripped):
+            return kind
+    return "answer"
+
+
+_CANDIDATE_QUESTIONS: list[tuple[re.Pattern[str], str]] = [
+    (
+        re.compile(r"\b(next steps?|hear back|timeline|process)\b", re.I),
+        "Good question. After today the team compares notes, and you'd usually hear back within a week.",
+    ),
+    (
+        re.compile(r"\b(team|culture|work together|collaborat)\w*", re.I),
+        "It's a small team that values short feedback loops, blameless reviews and writing things down.",
+    ),
+    (
+        re.compile(r"\b(typical day|day to day|day-to-day|week look)\b", re.I),
+        "A typical week mixes feature work, code review and some on-call, with time set aside for clean-up.",
+    ),
+    (
+        re.compile(r"\b(stack|technolog|tools|python version|framework)\w*", re.I),
+        "Mostly Python services with FastAPI and Postgres, deployed in containers, with CI on every pull request.",
+    ),
+    (
+        re.compile(r"\b(challeng|hardest|problem)\w*", re.I),
+        "The biggest challenge right now is scaling reliability as traffic grows, without slowing the team down.",
+    ),
+    (
+        re.compile(r"\b(remote|office|hybrid|location)\b", re.I),
+        "The team is hybrid; most people come in a couple of days a week.",
+    ),
+]
+NO_MORE = re.compile(r"^\W*(no|nope|nothing|that'?s (all|it)|i'?m good|not really|no,? thanks?)\b", re.I)
+
+
+def answer_candidate_question(text: str) -> str | None:
+    for pattern, reply in _CANDIDATE_QUESTIONS:
+        if pattern.search(text):
+            return reply
+    return None

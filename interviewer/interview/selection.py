@@ -1,0 +1,50 @@
+"""Choosing the next question: right track and level, never a repeat, varied competencies, and a preference
+for what the candidate talked about and for areas that were weak so far."""
+
+from __future__ import annotations
+
+import random
+
+from interviewer.bank.loader import Bank
+from interviewer.bank.models import LEVELS, Question
+from interviewer.index.store import BankIndex
+from interviewer.interview.models import Session
+
+WEAK = 5.0
+
+
+def _pool(bank: Bank, session: Session) -> list[Question]:
+    plan = session.plan
+    fresh = [q for q in bank.questions if q.track in plan.tracks and q.id not in session.state.asked]
+    exact = [q for q in fresh if q.level == plan.level]
+    if exact:
+        return exact
+    near = LEVELS[max(0, LEVELS.index(plan.level) - 1) : LEVELS.index(plan.level) + 2]
+    return [q for q in fresh if q.level in near] or fresh
+
+
+def next_question(bank: Bank, index: BankIndex | None, session: Session) -> Question | None:
+    pool = _pool(bank, session)
+    if not pool:
+        return None
+    state, plan = session.state, session.plan
+    rng = random.Random(plan.seed * 7919 + len(state.asked))
+    rng.shuffle(pool)
+    used = {bank.question(q).competency for q in state.asked if q in {x.id for x in bank.questions}}
+    weak = {
+        bank.question(qid).competency
+        for qid, score in state.scores.items()
+        if "/" not in qid and (score.get("score") is None or score["score"] < WEAK)
+    }
+    similarity: dict[str, float] = {}
+    if index is not None and state.answers_so_far:
+        query = state.answers_so_far[-1][:1000]
+        for hit in index.search(query, k=40, kind="question", level=plan.level):
+            similarity[hit.id] = hit.score
+
+    def rank(q: Question) -> tuple[bool, bool, float]:
+        repeat_competency = q.competency in used and q.competency not in weak
+        preferred = q.competency in plan.focus or q.competency in weak
+        return (repeat_competency, not preferred, -similarity.get(q.id, 0.0))
+
+    return min(pool, key=rank)

@@ -1,0 +1,130 @@
+"""Sessions in SQLite: WAL mode, one transaction per turn, versioned migrations.
+
+A turn is committed, together with the state it leads to, before the reply is returned. Reopening a session
+gives back exactly what the candidate saw acknowledged.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from interviewer.interview.models import Plan, Session, State, Turn
+
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = []
+
+
+def migration(fn: Callable[[sqlite3.Connection], None]) -> Callable[[sqlite3.Connection], None]:
+    MIGRATIONS.append(fn)
+    return fn
+
+
+@migration
+def m001_initial(db: sqlite3.Connection) -> None:
+    db.execute(
+        "CREATE TABLE sessions (id TEXT PRIMARY KEY, created REAL NOT NULL, updated REAL NOT NULL,"
+        " plan TEXT NOT NULL, state TEXT NOT NULL)"
+    )
+    db.execute(
+        "CREATE TABLE turns (session_id TEXT NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,"
+        " idx INTEGER NOT NULL, body TEXT NOT NULL, created REAL NOT NULL, PRIMARY KEY (session_id, idx))"
+    )
+
+
+class SessionNotFound(KeyError):
+    pass
+
+
+class SessionStore:
+    def __init__(self, path: Path):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.path = path
+        with self._connect() as db:
+            self._migrate(db)
+
+    @contextmanager
+    def _connect(self) -> Iterator[sqlite3.Connection]:
+        db = sqlite3.connect(self.path, timeout=10, isolation_level=None)
+        try:
+            db.execute("PRAGMA journal_mode=WAL")
+            db.execute("PRAGMA synchronous=FULL")
+            db.execute("PRAGMA foreign_keys=ON")
+            yield db
+        finally:
+            db.close()
+
+    def _migrate(self, db: sqlite3.Connection) -> None:
+        version = db.execute("PRAGMA user_version").fetchone()[0]
+        for number, step in enumerate(MIGRATIONS[version:], start=version + 1):
+            db.execute("BEGIN IMMEDIATE")
+            step(db)
+            db.execute(f"PRAGMA user_version = {number}")
+            db.execute("COMMIT")
+
+    def create(self, session: Session) -> None:
+        now = time.time()
+        with self._connect() as db:
+            db.execute("BEGIN IMMEDIATE")
+            db.execute(
+                "INSERT INTO sessions VALUES (?, ?, ?, ?, ?)",
+                (session.id, now, now, session.plan.model_dump_json(), session.state.model_dump_json()),
+            )
+            db.execute("COMMIT")
+
+    def append(self, session: Session, turns: list[Turn]) -> None:
+        """Add turns and the new state atomically; the session object already holds them."""
+        now = time.time()
+        start = len(session.turns) - len(turns)
+        with self._connect() as db:
+            db.execute("BEGIN IMMEDIATE")
+            db.executemany(
+                "INSERT INTO turns VALUES (?, ?, ?, ?)",
+                [(session.id, start + i, t.model_dump_json(), now) for i, t in enumerate(turns)],
+            )
+            db.execute(
+                "UPDATE sessions SET state = ?, updated = ? WHERE id = ?",
+                (session.state.model_dump_json(), now, session.id),
+            )
+            db.execute("COMMIT")
+
+    def load(self, session_id: str) -> Session:
+        with self._connect() as db:
+            row = db.execute("SELECT plan, state FROM sessions WHERE id = ?", (session_id,)).fetchone()
+            if row is None:
+                raise SessionNotFound(f"no session {session_id!r}; see `interviewer sessions list`")
+            bodies = db.execute("SELECT body FROM turns WHERE session_id = ? ORDER BY idx", (session_id,)).fetchall()
+        return Session(
+            id=session_id,
+            plan=Plan.model_validate_json(row[0]),
+            state=State.model_validate_json(row[1]),
+            turns=[Turn.model_validate_json(b[0]) for b in bodies],
+        )
+
+    def list(self) -> list[dict[str, object]]:
+        with self._connect() as db:
+            rows = db.execute(
+                "SELECT s.id, s.created, s.updated, s.plan, s.state, COUNT(t.idx) FROM sessions s"
+                " LEFT JOIN turns t ON t.session_id = s.id GROUP BY s.id ORDER BY s.updated DESC"
+            ).fetchall()
+        return [
+            {
+                "id": r[0],
+                "created": r[1],
+                "updated": r[2],
+                "plan": json.loads(r[3]),
+                "phase": json.loads(r[4])["phase"],
+                "turns": r[5],
+            }
+            for r in rows
+        ]
+
+    def delete(self, session_id: str) -> bool:
+        with self._connect() as db:
+            db.execute("BEGIN IMMEDIATE")
+            cur = db.execute("DELETE FROM sessions WHERE id = ?", (session_id,))
+            db.execute("COMMIT")
+        return cur.rowcount > 0

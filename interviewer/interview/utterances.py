@@ -1,0 +1,80 @@
+"""What the interviewer says, in plain spoken sentences. Templates vary with the session's seed only."""
+
+from __future__ import annotations
+
+import random
+
+ACKS = [
+    "Thanks.",
+    "Okay, got it.",
+    "Right.",
+    "Makes sense.",
+    "Understood.",
+    "Thanks for walking me through that.",
+    "Okay.",
+    "Fair enough.",
+    "Good, thank you.",
+]
+TEMPLATES: dict[str, list[str]] = {
+    "greeting": [
+        "Hi, thanks for joining. Let's get started.",
+        "Hello, and thanks for making the time. Let's begin.",
+        "Hi there, good to meet you. Let's dive in.",
+    ],
+    "next": ["Next question.", "Let's move on.", "Here's the next one.", "Switching topics."],
+    "minute": ["Sure, take your time.", "Of course, no rush.", "Take a moment, I'll wait."],
+    "small-talk": [
+        "I'm well, thanks for asking. Whenever you're ready, go ahead.",
+        "Doing fine, thank you. Take it away whenever you're ready.",
+    ],
+    "skip": ["That's fine, let's move on.", "No problem, we'll skip that one.", "Okay, let's try another one."],
+    "clarify": [
+        "Fair question. There's no trick: answer it the way you'd approach it in your own work.",
+        "Good question. Interpret it broadly and tell me how you'd actually handle it.",
+    ],
+    "hint-decline": [
+        "I can't help with that one in this interview, but give it your best shot.",
+        "I'd rather hear your own take, so go with what you know.",
+    ],
+    "hint-first": ["Have a go first, and I'll give you a nudge after.", "Try it first; I'll nudge you if needed."],
+    "hint": ["Here's a nudge:", "A small hint:"],
+    "repeat": ["Sure.", "Of course."],
+    "scenario": ["Let's switch to a scenario.", "Now a scenario, and we'll work through it together."],
+    "wrap-up": [
+        "That's all my questions. Do you have any questions for me?",
+        "We're nearly out of time. Is there anything you'd like to ask me?",
+    ],
+    "anything-else": ["Anything else you'd like to know?", "Any other questions?"],
+    "unknown-question": ["I don't have a good answer to that one, but the recruiter can follow up."],
+    "close": [
+        "Thanks for your time today, that's the end of the interview. Your report is ready.",
+        "That's a wrap. Thanks for talking with me; your report is ready.",
+    ],
+    "empty": ["I didn't catch an answer there. Could you say that again?"],
+    "expand": [
+        "Could you say a bit more about that?",
+        "Can you expand on that a little?",
+        "Tell me more: how would you actually go about it?",
+    ],
+    "off-topic": [
+        "I think we drifted a bit. How would you answer the question I asked?",
+        "Let's bring it back to the question. What would you do there?",
+    ],
+}
+
+
+class Voice:
+    """Picks wordings with a generator seeded by the session's seed and the turn number: replayable."""
+
+    def __init__(self, seed: int, turn: int):
+        self.rng = random.Random(seed * 100_003 + turn)
+
+    def say(self, kind: str) -> str:
+        return self.rng.choice(TEMPLATES[kind])
+
+    def ack(self) -> str:
+        return self.rng.choice(ACKS)
+
+
+def words(text: str) -> int:
+    return len(text.split())

@@ -1,0 +1,150 @@
+"""The interviewer end to end offline: real bank, real index, real scorer, real SQLite."""
+
+import re
+from pathlib import Path
+
+import pytest
+
+from interviewer.bank.loader import Bank
+from interviewer.index.store import BankIndex
+from interviewer.interview.interviewer import Interviewer
+from interviewer.interview.models import Plan, Session
+from interviewer.interview.report import build_report, to_html, to_markdown
+from interviewer.interview.store import SessionStore
+from interviewer.scoring.scorer import OfflineScorer
+
+GOOD = (
+    "The GIL lets only one thread execute Python bytecode at a time, so threads don't help CPU-bound work. For "
+    "I/O-bound calls I use asyncio or a thread pool, for CPU-bound work multiprocessing, I cap concurrency with a "
+    "semaphore, and I profile with py-spy to confirm it helped."
+)
+
+
+@pytest.fixture
+def interviewer(tmp_path: Path, bank: Bank, scorer: OfflineScorer, built_index: BankIndex) -> Interviewer:
+    return Interviewer(bank, scorer, SessionStore(tmp_path / "sessions.sqlite3"), built_index)
+
+
+def _interviewer_texts(session: Session) -> list[str]:
+    return [t.text for t in session.turns if t.role == "interviewer"]
+
+
+def _spoken_style(text: str) -> None:
+    assert len(text.split()) <= 60, text  # about 45 words; a bank question plus a short lead-in
+    assert not re.search(r"(^|\n)\s*([-*#]|\d+\.)\s", text) and "**" not in text, text
+    assert text.count("?") <= 1, text
+
+
+def test_questions_follow_ups_wrap_up_and_report(interviewer: Interviewer, bank: Bank) -> None:
+    plan = Plan(tracks=["python-developer"], level="intermediate", questions=2, seed=3)
+    session = interviewer.start(plan)
+    assert [t.kind for t in session.turns] == ["greeting", "question"]
+    first = session.state.current
+    assert first is not None and bank.question(first).track == "python-developer"
+    for _ in range(6):
+        if session.state.phase != "questions":
+            break
+        interviewer.reply(session, "I would look at it carefully and use good practices to make it work well.")
+    assert session.state.phase == "wrap-up"
+    asked = [q for q in session.state.asked]
+    assert len(asked) == 2 and len(set(asked)) == 2
+    assert all(len(v) <= 2 for v in session.state.follow_ups.values())
+    assert any(t.kind == "follow-up" for t in session.turns)
+    reply = interviewer.reply(session, "What does a typical day look like?")
+    assert "typical week" in reply[0].text and reply[0].text.endswith("?")
+    interviewer.reply(session, "No, that's all, thanks.")
+    assert session.state.phase == "done" and session.turns[-1].kind == "close"
+    for text in _interviewer_texts(session):
+        _spoken_style(text)
+    report = build_report(bank, session)
+    assert report["complete"] and len(report["questions"]) == 2
+    assert all(q["score"] is not None or q["unscored_reason"] for q in report["questions"])
+    assert set(session.state.scores) == set(asked)
+    assert set(report["competencies"]) == {bank.question(q).competency for q in asked}
+    assert report["improvements"] and "Overall:" in to_markdown(report)
+
+
+def test_interviewer_never_leaks_the_rubric(interviewer: Interviewer, bank: Bank) -> None:
+    session = interviewer.start(Plan(questions=3, seed=11))
+    while session.state.phase == "questions":
+        interviewer.reply(session, "I'd keep it simple and make sure it works, then iterate with the team.")
+    for qid in session.state.asked:
+        q = bank.question(qid)
+        secrets = [k.text for k in q.key_points] + [r.text for r in q.red_flags] + [q.reference_answer]
+        for text in _interviewer_texts(session):
+            assert not any(s in text for s in secrets)
+
+
+def test_same_seed_same_transcript(interviewer: Interviewer) -> None:
+    answers = ["I'd use asyncio for I/O and processes for CPU work, and measure it.", "skip", GOOD, "no"]
+    runs = []
+    for _ in range(2):
+        session = interviewer.start(Plan(questions=2, seed=5))
+        for a in answers:
+            if session.state.phase != "done":
+                interviewer.reply(session, a)
+        runs.append([(t.role, t.kind, t.text) for t in session.turns])
+    assert runs[0] == runs[1]
+    other = interviewer.start(Plan(questions=2, seed=6))
+    assert [t.text for t in other.turns] != [t for _, _, t in runs[0][: len(other.turns)]]
+
+
+@pytest.mark.parametrize(
+    ("turn", "kind", "check"),
+    [
+        ("Could you repeat that?", "repeat", lambda s, t: s.state.last_question_text in t),
+        ("Give me a minute.", "wait", lambda s, t: "time" in t.lower() or "rush" in t.lower() or "wait" in t.lower()),
+        ("Hi, how are you?", "small-talk", lambda s, t: "ready" in t.lower()),
+        ("What do you mean by workloads?", "clarify", lambda s, t: "question" in t.lower()),
+        ("Can you give me a hint?", "hint-declined", lambda s, t: "first" in t.lower()),
+    ],
+)
+def test_non_answer_turns(interviewer: Interviewer, turn: str, kind: str, check: object) -> None:
+    session = interviewer.start(Plan(questions=2, seed=1))
+    before = session.state.current
+    reply = interviewer.reply(session, turn)
+    assert reply[0].kind == kind and check(session, reply[0].text)  # type: ignore[operator]
+    assert session.state.current == before and session.state.scores == {}  # nothing scored, nothing skipped
+
+
+def test_skip_moves_on_and_hints_follow_the_mode(interviewer: Interviewer) -> None:
+    session = interviewer.start(Plan(questions=2, seed=2))
+    first = session.state.current
+    reply = interviewer.reply(session, "I don't know")
+    assert session.state.current != first and first in session.state.skipped and reply[0].kind == "question"
+    interviewer.reply(session, "I'd try something reasonable and see if it works for the users in the end.")
+    if session.state.phase == "questions":
+        hint = interviewer.reply(session, "Can you give me a hint?")
+        assert hint[0].kind == "hint"
+    realistic = interviewer.start(Plan(questions=2, seed=2, mode="realistic"))
+    interviewer.reply(realistic, "I'd try something reasonable and see if it works for the users in the end.")
+    assert interviewer.reply(realistic, "Can you give me a hint?")[0].kind == "hint-declined"
+
+
+def test_unscorable_answers_get_one_nudge(interviewer: Interviewer) -> None:
+    session = interviewer.start(Plan(questions=2, seed=4))
+    first = session.state.current
+    assert interviewer.reply(session, "")[0].kind == "clarify"
+    assert interviewer.reply(session, "asdf qwer zxcv uiop")[0].kind == "clarify"
+    assert session.state.current == first
+
+
+def test_resume_after_restart(tmp_path: Path, bank: Bank, scorer: OfflineScorer, built_index: BankIndex) -> None:
+    store_path = tmp_path / "s.sqlite3"
+    first = Interviewer(bank, scorer, SessionStore(store_path), built_index)
+    session = first.start(Plan(questions=2, seed=9))
+    first.reply(session, GOOD)
+    seen = [(t.role, t.text) for t in session.turns]
+    again = Interviewer(bank, scorer, SessionStore(store_path), built_index)  # a new process, same file
+    loaded = again.store.load(session.id)
+    assert [(t.role, t.text) for t in loaded.turns] == seen
+    assert loaded.state == session.state
+    again.reply(loaded, "I'd stream it and measure it with real numbers, then keep an eye on p95 latency.")
+    assert len(again.store.load(session.id).turns) == len(seen) + 2
+
+
+def test_html_report_escapes_candidate_text(interviewer: Interviewer, bank: Bank) -> None:
+    session = interviewer.start(Plan(questions=1, seed=1))
+    interviewer.reply(session, GOOD + " <script>alert('x')</script> <b>bold</b>")
+    page = to_html(build_report(bank, session))
+    assert "<script>" not in page and "<b>" not in page

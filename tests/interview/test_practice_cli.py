@@ -1,0 +1,65 @@
+"""`interviewer practice --answers FILE --json`, `sessions list` and `report`, as a user scripts them."""
+
+import json
+from pathlib import Path
+
+import pytest
+
+from interviewer.cli import main
+
+
+def test_scripted_scenario_session(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    answers = tmp_path / "answers.txt"
+    answers.write_text(
+        "\n".join(
+            [
+                "I'd acknowledge the incident, check dashboards for error rate and latency, check recent deploys "
+                "and roll back if needed.",
+                "I don't know",
+                "skip",
+                "skip",
+                "skip",
+                "What are the next steps in the process?",
+                "no, that's all",
+            ]
+        )
+    )
+    assert (
+        main(
+            [
+                "practice",
+                "--questions",
+                "0",
+                "--scenario",
+                "production-bug",
+                "--seed",
+                "2",
+                "--answers",
+                str(answers),
+                "--json",
+            ]
+        )
+        == 0
+    )
+    out = json.loads(capsys.readouterr().out)
+    assert set(out) == {"session_id", "turns", "report"}
+    roles = {t["role"] for t in out["turns"]}
+    assert roles == {"interviewer", "candidate"}
+    assert any(t.get("stage") == "triage-impact" for t in out["turns"])
+    assert any("score" in t for t in out["turns"] if t["role"] == "candidate")
+    assert out["report"]["complete"] and out["report"]["scenario"]["id"] == "production-bug"
+
+    assert main(["sessions", "list"]) == 0
+    listing = capsys.readouterr().out
+    assert out["session_id"] in listing and "done" in listing
+    for fmt, marker in (("md", "# Interview report"), ("html", "<pre>"), ("json", '"session_id"')):
+        assert main(["report", out["session_id"], "--format", fmt]) == 0
+        assert marker in capsys.readouterr().out
+    assert main(["report", "nope"]) == 2
+    assert "no session 'nope'" in capsys.readouterr().err
+
+
+def test_unknown_scenario_is_a_clear_error(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["practice", "--scenario", "alien-invasion", "--answers", "/dev/null"]) == 2
+    err = capsys.readouterr().err
+    assert "no scenario with id 'alien-invasion'; known: " in err and "production-bug" in err
