@@ -25,6 +25,7 @@ TARGETS = {
     "index_rebuild_unchanged_s": (2.0, "s"),
     "search_warm_p50_ms": (30.0, "ms"),
 }
+TARGETS["turn_p95_ms"] = (200.0, "ms")
 MIN_TARGETS = {"scoring_batch_answers_per_s": (30.0, "/s")}
 
 
@@ -111,6 +112,41 @@ def run_scoring_bench(settings: Settings) -> dict[str, float]:
         "scoring_batch_answers_per_s": round(len(items) / seconds, 1),
         "scoring_single_p50_ms": round(statistics.median(single), 1),
         "scoring_single_p95_ms": round(_percentile(single, 0.95), 1),
+    }
+
+
+def run_turn_bench(settings: Settings, sessions: int = 6) -> dict[str, float]:
+    """Offline turn latency: candidate text in, reply and score out, committed to SQLite, once warm."""
+    from interviewer.evals.scoring import load_labelled
+    from interviewer.index.store import open_index
+    from interviewer.interview.interviewer import Interviewer
+    from interviewer.interview.models import Plan
+    from interviewer.interview.store import SessionStore
+    from interviewer.scoring.engine import AnswerScorer
+
+    bank = load_bank(settings.knowledge_dir)
+    answers = [i.answer for i in load_labelled(settings.evals_dir / "scoring") if i.gold.score is not None]
+    with tempfile.TemporaryDirectory(prefix="interviewer-bench-") as tmp:
+        scratch = settings.model_copy(update={"data_dir": Path(tmp)})
+        index, _ = open_index(scratch, bank)
+        interviewer = Interviewer(bank, AnswerScorer(scratch), SessionStore(Path(tmp) / "s.sqlite3"), index)
+        interviewer.warm()
+        warm = interviewer.start(Plan(questions=1))
+        interviewer.reply(warm, answers[0])
+        times = []
+        for n in range(sessions):
+            plan = Plan(questions=3, seed=n, scenario="production-bug" if n % 2 else None)
+            session = interviewer.start(plan)
+            for answer in answers[n * 12 : n * 12 + 12]:
+                if session.state.phase in ("wrap-up", "done"):
+                    break
+                t = time.perf_counter()
+                interviewer.reply(session, answer)
+                times.append((time.perf_counter() - t) * 1000)
+    return {
+        "turn_p50_ms": round(statistics.median(times), 1),
+        "turn_p95_ms": round(_percentile(times, 0.95), 1),
+        "turns": float(len(times)),
     }
 
 

@@ -10,7 +10,7 @@ from typing import Any
 import yaml
 
 from interviewer.bank.loader import Bank, load_bank
-from interviewer.bench import format_table, run_index_bench, run_scoring_bench
+from interviewer.bench import format_table, run_index_bench, run_scoring_bench, run_turn_bench
 from interviewer.settings import Settings
 
 SUITES = ("retrieval", "scoring")
@@ -100,6 +100,6 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_bench(args: argparse.Namespace, settings: Settings) -> int:
-    figures = run_index_bench(settings) | run_scoring_bench(settings)
+    figures = run_index_bench(settings) | run_scoring_bench(settings) | run_turn_bench(settings)
     print(json.dumps(figures, indent=2) if args.json else format_table(figures))
     return 0

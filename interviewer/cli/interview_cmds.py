@@ -63,6 +63,7 @@ def cmd_practice(args: argparse.Namespace, settings: Settings) -> int:
         seed=args.seed,
     )
     interviewer = open_interviewer(settings, progress=not args.json)
+    interviewer.warm()  # load the model and embed the rubrics now, so every turn is quick
     session = interviewer.start(plan)
     if not args.json:
         print(f"Session {session.id} (engine: {'offline' if not settings.llm.configured else settings.llm.model})")

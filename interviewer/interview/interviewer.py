@@ -34,6 +34,15 @@ class Interviewer:
         self.bank, self.scorer, self.store, self.index = bank, scorer, store, index
 
     # --- public -------------------------------------------------------------------------------------------
+    def warm(self) -> None:
+        """Load the model and embed every rubric now, so no candidate waits for it (a few seconds)."""
+        offline: Any = getattr(self.scorer, "offline", self.scorer)
+        if hasattr(offline, "warm"):
+            rubrics = [from_question(q) for q in self.bank.questions]
+            rubrics += [from_stage(s, st) for s in self.bank.scenarios for st in s.stages]
+            offline.warm(rubrics)
+            offline.cache_answers = True
+
     def start(self, plan: Plan, session_id: str | None = None) -> Session:
         if plan.scenario:
             self.bank.scenario(plan.scenario)  # fail early, listing the known scenarios

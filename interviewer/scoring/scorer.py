@@ -25,7 +25,8 @@ from interviewer.scoring.text import Span, delivery, sentences, specificity, sub
 if TYPE_CHECKING:
     from langchain_core.embeddings import Embeddings
 
-MAX_ANSWER_CHARS = 20_000  # analysed; a longer paste is judged on its first part (the UI says so)
+MAX_ANSWER_CHARS = 20_000  # analysed; a longer paste is judged on its first part
+CACHE_LIMIT = 50_000  # embedded sentences kept (about 75 MB); follow-up turns re-use their earlier sentences
 INJECTION_FLAG = "Tries to instruct the grader instead of answering the question."
 
 
@@ -57,13 +58,15 @@ class OfflineScorer:
 
     def _embed(self, texts: list[str], cache: bool) -> np.ndarray:
         if not texts:
-            return np.zeros((0, 384))
+            return np.zeros((0, 384), dtype=np.float32)
         if not cache:
-            return np.asarray(self.embedder.embed_documents(texts))
+            return np.asarray(self.embedder.embed_documents(texts), dtype=np.float32)
         missing = [t for t in dict.fromkeys(texts) if t not in self._cache]
         if missing:
             for t, v in zip(missing, self.embedder.embed_documents(missing), strict=True):
-                self._cache[t] = np.asarray(v)
+                self._cache[t] = np.asarray(v, dtype=np.float32)
+            while len(self._cache) > CACHE_LIMIT:  # oldest first: dicts keep insertion order
+                self._cache.pop(next(iter(self._cache)))
         return np.stack([self._cache[t] for t in texts])
 
     def warm(self, rubrics: list[Rubric]) -> None:
