@@ -65,3 +65,7 @@ def scorer(embedder: LocalMiniLM) -> OfflineScorer:
     from interviewer.scoring.scorer import OfflineScorer
 
     return OfflineScorer(embedder)
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--update-golden", action="store_true", help="rewrite golden transcripts instead of comparing")

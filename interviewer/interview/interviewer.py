@@ -141,7 +141,7 @@ class Interviewer:
             ]
         self._close_item(session, result)
         state.stage_index += 1
-        state.stage_actions_done = []
+        state.stage_actions_done, state.attempts = [], 0
         nxt = scen.stage_of(scenario, state.stage_index)
         if nxt is None:
             return self._to_wrap_up(session, voice, lead=" ".join(said))
@@ -164,12 +164,12 @@ class Interviewer:
         state.answers, state.attempts, state.follow_ups_asked = [], 0, 0
 
     # --- moving on ----------------------------------------------------------------------------------------
-    def _next_item(self, session: Session, voice: Voice, lead: str = "") -> list[Turn]:
+    def _next_item(self, session: Session, voice: Voice, lead: str = "", announce: bool = True) -> list[Turn]:
         state, plan = session.state, session.plan
         if state.phase == "questions" and len([q for q in state.asked if "/" not in q]) < plan.questions:
             question = next_question(self.bank, self.index, session)
             if question is not None:
-                return [self._ask(session, question, lead)]
+                return [self._ask(session, question, lead, announce)]
         if plan.scenario and state.phase == "questions":
             scenario = self.bank.scenario(plan.scenario)
             state.phase, state.stage_index = "scenario", 0
@@ -188,15 +188,14 @@ class Interviewer:
             ]
         return self._to_wrap_up(session, voice, lead)
 
-    def _ask(self, session: Session, question: Question, lead: str) -> Turn:
+    def _ask(self, session: Session, question: Question, lead: str, announce: bool = True) -> Turn:
         state = session.state
         state.current = question.id
         state.asked.append(question.id)
         state.last_question_text = question.text
         first = len(state.asked) == 1
-        opener = (
-            "" if first else " ".join(x for x in (lead, Voice(session.plan.seed, len(state.asked)).say("next")) if x)
-        )
+        announcement = Voice(session.plan.seed, len(state.asked)).say("next") if announce else ""
+        opener = "" if first else " ".join(x for x in (lead, announcement) if x)
         return Turn(
             role="interviewer",
             text=" ".join(x for x in (opener, question.text) if x),
@@ -237,13 +236,13 @@ class Interviewer:
         if state.phase == "scenario":
             return self._skip_stage(session, voice)
         self._close_item(session, None)
-        return self._next_item(session, voice, lead=voice.say("skip"))
+        return self._next_item(session, voice, lead=voice.say("skip"), announce=False)
 
     def _skip_stage(self, session: Session, voice: Voice) -> list[Turn]:
         state = session.state
         scenario = self.bank.scenario(session.plan.scenario or "")
         state.stage_index += 1
-        state.answers, state.stage_actions_done = [], []
+        state.answers, state.stage_actions_done, state.attempts = [], [], 0
         nxt = scen.stage_of(scenario, state.stage_index)
         if nxt is None:
             return self._to_wrap_up(session, voice, lead=voice.say("skip"))

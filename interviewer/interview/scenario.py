@@ -24,8 +24,12 @@ def stage_of(scenario: Scenario, index: int) -> Stage | None:
 
 def step(stage: Stage, state: State, result: AnswerScore) -> StageStep:
     """Given the score of everything said in this stage so far, what the interviewer does next."""
-    done = set(state.stage_actions_done) | {k.id for k in result.key_points if k.id and k.verdict != "missing"}
-    facts = [f for f in stage.facts if f.id not in state.facts_revealed and set(f.earned_by) & done]
+    covered = {k.id for k in result.key_points if k.id and k.verdict == "covered"}
+    done = (
+        set(state.stage_actions_done) | covered | {k.id for k in result.key_points if k.id and k.verdict == "partial"}
+    )
+    earned = set(state.stage_actions_done) | covered  # a fact needs the action clearly taken, not just touched
+    facts = [f for f in stage.facts if f.id not in state.facts_revealed and set(f.earned_by) & earned]
     asked_here = [p for p in state.probes_asked if p.startswith(f"{stage.id}:")]
     missing = sorted(
         (a for a in stage.expected_actions if a.id not in done and f"{stage.id}:{a.id}" not in asked_here),
@@ -34,4 +38,4 @@ def step(stage: Stage, state: State, result: AnswerScore) -> StageStep:
     probe = None
     if missing and len(asked_here) < MAX_PROBES_PER_STAGE:
         probe = next(p for p in stage.probes if p.action == missing[0].id)
-    return StageStep(facts=facts, probe=probe, done_actions=sorted(done))
+    return StageStep(facts=facts, probe=probe, done_actions=sorted(earned))
