@@ -37,7 +37,8 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def _print_turns(turns: list[Turn]) -> None:
     for t in turns:
-        print(f"\nInterviewer: {t.text}", flush=True)
+        note = f"  [{t.engine}]" if t.engine and t.engine.startswith("offline") else ""
+        print(f"\nInterviewer: {t.text}{note}", flush=True)
 
 
 def _feedback(turn: Turn) -> str | None:

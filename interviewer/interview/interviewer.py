@@ -13,6 +13,7 @@ from interviewer.bank.loader import Bank
 from interviewer.bank.models import Question
 from interviewer.index.store import BankIndex
 from interviewer.interview import scenario as scen
+from interviewer.interview.llm_policy import LLMPolicy
 from interviewer.interview.models import Plan, Session, Turn
 from interviewer.interview.nonanswers import NO_MORE, answer_candidate_question, classify
 from interviewer.interview.selection import next_question
@@ -30,8 +31,15 @@ class Scorer(Protocol):
 
 
 class Interviewer:
-    def __init__(self, bank: Bank, scorer: Scorer, store: SessionStore, index: BankIndex | None = None):
-        self.bank, self.scorer, self.store, self.index = bank, scorer, store, index
+    def __init__(
+        self,
+        bank: Bank,
+        scorer: Scorer,
+        store: SessionStore,
+        index: BankIndex | None = None,
+        policy: LLMPolicy | None = None,
+    ):
+        self.bank, self.scorer, self.store, self.index, self.policy = bank, scorer, store, index, policy
 
     # --- public -------------------------------------------------------------------------------------------
     def warm(self) -> None:
@@ -76,6 +84,9 @@ class Interviewer:
             out = self._non_answer(session, kind, voice)
         else:
             out = self._answer(session, candidate, text, audio_seconds, voice)
+        if state.turn_engine is not None:  # an LLM policy is configured: say who decided, fallback included
+            out = [t.model_copy(update={"engine": t.engine or state.turn_engine}) for t in out]
+            state.turn_engine = None
         self._commit(session, [candidate, *out])
         return out
 
@@ -98,6 +109,10 @@ class Interviewer:
             return [Turn(role="interviewer", text=voice.say(kind), kind="clarify", question_id=state.current)]
         if state.phase == "scenario":
             return self._scenario_answer(session, result, voice)
+        if self.policy is not None and result.score is not None:
+            turns = self._llm_move(session, rubric, result, voice)
+            if turns is not None:
+                return turns
         follow_up = self._follow_up(session, result)
         if follow_up is not None:
             state.follow_ups_asked += 1
@@ -107,6 +122,27 @@ class Interviewer:
             ]
         self._close_item(session, result)
         return self._next_item(session, voice, lead=voice.ack())
+
+    def _llm_move(self, session: Session, rubric: Rubric, result: AnswerScore, voice: Voice) -> list[Turn] | None:
+        """The LLM policy's move, guarded; None (and a note in the session) when the offline policy must decide."""
+        assert self.policy is not None
+        state, plan = session.state, session.plan
+        left = plan.max_follow_ups - state.follow_ups_asked
+        engine = state.turn_engine = f"llm:{self.policy.settings.model}"
+        try:
+            move = self.policy.decide(rubric, state.answers, result, left, plan.level)
+        except Exception as e:
+            state.turn_engine = f"offline (llm failed: {type(e).__name__}: {str(e)[:80]})"
+            state.engine_notes.append(f"turn {state.turn_counter}: {state.turn_engine}")
+            return None
+        if move.action == "follow_up":
+            state.follow_ups_asked += 1
+            state.follow_ups.setdefault(state.current or "", []).append(move.utterance)
+            return [Turn(role="interviewer", text=move.utterance, kind="follow-up", question_id=state.current,
+                         engine=engine)]  # fmt: skip
+        self._close_item(session, result)
+        turns = self._next_item(session, voice, lead=move.utterance)
+        return [t.model_copy(update={"engine": engine}) for t in turns]
 
     def _follow_up(self, session: Session, result: AnswerScore) -> str | None:
         state = session.state

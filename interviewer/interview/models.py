@@ -32,6 +32,7 @@ class Turn(BaseModel):
     question_id: str | None = None
     stage: str | None = None
     score: dict[str, Any] | None = Field(default=None, description="AnswerScore JSON for scored candidate turns.")
+    engine: str | None = Field(default=None, description="Who decided this turn, when an LLM policy is configured.")
 
 
 class State(BaseModel):
@@ -57,6 +58,7 @@ class State(BaseModel):
     skipped: list[str] = Field(default_factory=list)
     answers_so_far: list[str] = Field(default_factory=list, description="Recent answers, for topic-aware choice.")
     engine_notes: list[str] = Field(default_factory=list)
+    turn_engine: str | None = Field(default=None, description="Who decided the latest reply (LLM policy only).")
 
 
 class Session(BaseModel):

@@ -1,0 +1,96 @@
+"""The LLM policy through ChatOpenAI against a real local OpenAI-compatible server: used when valid, guarded,
+re-asked once, and replaced by the offline policy (visibly) when it fails."""
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from interviewer.bank.loader import Bank
+from interviewer.index.store import BankIndex
+from interviewer.interview.interviewer import Interviewer
+from interviewer.interview.llm_policy import LLMPolicy
+from interviewer.interview.models import Plan
+from interviewer.interview.store import SessionStore
+from interviewer.scoring.scorer import OfflineScorer
+from interviewer.settings import LLMSettings
+from tests.fake_openai import FakeOpenAI
+
+VAGUE = "I'd look into it, figure out what's going on and then fix whatever is slow, step by step."
+
+
+@pytest.fixture
+def server() -> Iterator[FakeOpenAI]:
+    with FakeOpenAI() as s:
+        yield s
+
+
+@pytest.fixture
+def interviewer(
+    tmp_path: Path, bank: Bank, scorer: OfflineScorer, built_index: BankIndex, server: FakeOpenAI
+) -> Interviewer:
+    policy = LLMPolicy(LLMSettings(base_url=server.base_url, api_key="sk-x", model="policy-1", timeout_s=5))
+    return Interviewer(bank, scorer, SessionStore(tmp_path / "s.sqlite3"), built_index, policy)
+
+
+def _start(interviewer: Interviewer) -> object:
+    session = interviewer.start(Plan(questions=2, seed=1))
+    return session
+
+
+def _missed(interviewer: Interviewer, session: object) -> str:
+    q = interviewer.bank.question(session.state.current)  # type: ignore[attr-defined]
+    return q.key_points[0].id
+
+
+def test_valid_follow_up_is_used(interviewer: Interviewer, server: FakeOpenAI) -> None:
+    session = _start(interviewer)
+    target = _missed(interviewer, session)
+    ask = "Walk me through the very first thing you would look at, and why that one?"
+    server.enqueue(json.dumps({"action": "follow_up", "utterance": ask, "target": target}))
+    reply = interviewer.reply(session, VAGUE)  # type: ignore[arg-type]
+    assert reply[0].text == ask and reply[0].kind == "follow-up" and reply[0].engine == "llm:policy-1"
+    sent = server.chat_requests()[0]["body"]["messages"][0]["content"]
+    assert "<<<ANSWER" in sent and VAGUE in sent
+
+
+def test_a_leaking_follow_up_is_reasked_then_offline_takes_over(
+    interviewer: Interviewer, server: FakeOpenAI, bank: Bank
+) -> None:
+    session = _start(interviewer)
+    q = bank.question(session.state.current)  # type: ignore[attr-defined]
+    leak = f"Did you consider this: {q.key_points[0].text}?"
+    server.enqueue(
+        json.dumps({"action": "follow_up", "utterance": leak, "target": q.key_points[0].id}),
+        json.dumps({"action": "follow_up", "utterance": leak, "target": q.key_points[0].id}),
+    )
+    reply = interviewer.reply(session, VAGUE)  # type: ignore[arg-type]
+    assert len(server.chat_requests()) == 2
+    assert "gives away" in server.chat_requests()[1]["body"]["messages"][0]["content"]
+    assert q.key_points[0].text not in reply[0].text
+    assert reply[0].engine is not None and reply[0].engine.startswith("offline (llm failed")
+    assert session.state.engine_notes  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize("failure", [500, ("raw", "<html>bad gateway</html>"), '{"action": "dance"}'])
+def test_failures_fall_back_and_no_turn_is_lost(interviewer: Interviewer, server: FakeOpenAI, failure: object) -> None:
+    session = _start(interviewer)
+    server.enqueue(*[failure] * 6)  # type: ignore[arg-type]
+    before = len(session.turns)  # type: ignore[attr-defined]
+    reply = interviewer.reply(session, VAGUE)  # type: ignore[arg-type]
+    assert reply and reply[0].engine is not None and reply[0].engine.startswith("offline (llm failed")
+    stored = interviewer.store.load(session.id)  # type: ignore[attr-defined]
+    assert len(stored.turns) == before + 1 + len(reply)
+
+
+def test_the_follow_up_cap_holds(interviewer: Interviewer, server: FakeOpenAI) -> None:
+    session = _start(interviewer)
+    first = session.state.current  # type: ignore[attr-defined]
+    target = _missed(interviewer, session)
+    move = json.dumps({"action": "follow_up", "utterance": "What would you check first, and why?", "target": target})
+    server.enqueue(*[move] * 8)
+    for _ in range(3):
+        interviewer.reply(session, VAGUE)  # type: ignore[arg-type]
+    assert len(session.state.follow_ups.get(first, [])) <= 2  # type: ignore[attr-defined]
+    assert session.state.current != first  # type: ignore[attr-defined]
