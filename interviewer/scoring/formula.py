@@ -36,13 +36,13 @@ class Params:
     flag_cue_sim: float = 0.2  # a red flag when a cue is present and the meaning is at least this close
     off_topic: float = 0.15  # best span-to-topic cosine below this, with no cue anywhere, is off-topic
     # score
-    base: float = 1.16
+    base: float = 1.18
     w_coverage: float = 2.0
-    w_substance: float = 11.26
-    w_structure: float = 2.31
-    w_specificity: float = 3.61
-    red_flag_penalty: float = 1.73
-    hedge_penalty: float = 0.4
+    w_substance: float = 11.23
+    w_structure: float = 2.41
+    w_specificity: float = 3.56
+    red_flag_penalty: float = 1.67
+    hedge_penalty: float = 0.42
 
 
 PARAMS = Params()

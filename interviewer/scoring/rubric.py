@@ -63,7 +63,7 @@ def from_stage(s: Scenario, stage: Stage) -> Rubric:
         question_id=f"{s.id}/{stage.id}",
         key_points=_checks(stage.expected_actions, "key"),
         red_flags=_checks(stage.red_flags, "flag") + _checks(s.red_flags, "flag"),
-        behavioural=True,
+        behavioural=False,  # an incident stage is not a STAR story
         topic=(s.setup, stage.opening, *(a.text for a in stage.expected_actions)),
     )
 
