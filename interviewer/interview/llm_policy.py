@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Literal
 
 from pydantic import BaseModel, Field
 
+from interviewer.llm import structured_chat
 from interviewer.prompts import render
 from interviewer.scoring.judge import neutralise
 from interviewer.scoring.models import AnswerScore
@@ -63,25 +64,14 @@ def check_move(move: Move, rubric: Rubric, missed: set[str], follow_ups_left: in
 
 
 class LLMPolicy:
-    def __init__(self, settings: LLMSettings, level: str = "intermediate"):
+    def __init__(self, settings: LLMSettings):
         self.settings = settings
         self._chain: Runnable | None = None
 
     @property
     def chain(self) -> Runnable:
         if self._chain is None:  # built on first use: nothing connects at construction
-            from langchain_openai import ChatOpenAI
-
-            key = self.settings.api_key.get_secret_value() if self.settings.api_key else "not-needed"
-            model = ChatOpenAI(
-                model=self.settings.model,
-                base_url=self.settings.base_url,
-                api_key=key,  # type: ignore[arg-type]
-                temperature=0.3,
-                timeout=self.settings.timeout_s,
-                max_retries=1,
-            )
-            self._chain = model.with_structured_output(Move)
+            self._chain = structured_chat(self.settings, Move, temperature=0.3)
         return self._chain
 
     def decide(self, rubric: Rubric, answers: list[str], result: AnswerScore, follow_ups_left: int, level: str) -> Move:

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Literal
 
 from pydantic import BaseModel, Field
 
+from interviewer.llm import structured_chat
 from interviewer.prompts import render
 from interviewer.scoring.feedback import feedback
 from interviewer.scoring.formula import Features, combine, coverage
@@ -61,18 +62,7 @@ class LLMJudge:
     @property
     def chain(self) -> Runnable:
         if self._chain is None:  # built on first use: nothing connects at construction
-            from langchain_openai import ChatOpenAI
-
-            key = self.settings.api_key.get_secret_value() if self.settings.api_key else "not-needed"
-            model = ChatOpenAI(
-                model=self.settings.model,
-                base_url=self.settings.base_url,
-                api_key=key,  # type: ignore[arg-type]
-                temperature=0,
-                timeout=self.settings.timeout_s,
-                max_retries=1,
-            )
-            self._chain = model.with_structured_output(Judgement)
+            self._chain = structured_chat(self.settings, Judgement, temperature=0)
         return self._chain
 
     def prompt(self, rubric: Rubric, answer: str) -> str:
