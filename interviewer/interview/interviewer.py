@@ -102,7 +102,8 @@ class Interviewer:
         if result.score is None and result.unscored_reason == "empty":
             state.answers.pop()
             state.attempts -= 1  # saying nothing is not an attempt
-            return [Turn(role="interviewer", text=voice.say("empty"), kind="clarify", question_id=state.current)]
+            said = voice.say("injection" if result.injection_detected else "empty")
+            return [Turn(role="interviewer", text=said, kind="clarify", question_id=state.current)]
         if result.score is None and state.attempts == 1 and not result.injection_detected:
             state.answers.pop()  # one chance to give a real answer before moving on
             kind = "off-topic" if result.unscored_reason == "off-topic" else "expand"

@@ -51,6 +51,7 @@ TEMPLATES: dict[str, list[str]] = {
         "That's a wrap. Thanks for talking with me; your report is ready.",
     ],
     "empty": ["I didn't catch an answer there. Could you say that again?"],
+    "injection": ["I only grade answers to the question, so let's stick to it. How would you approach it?"],
     "expand": [
         "Could you say a bit more about that?",
         "Can you expand on that a little?",
