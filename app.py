@@ -2,26 +2,38 @@
 
 from __future__ import annotations
 
+import logging
 import sys
 import threading
 
 from interviewer.bank.loader import BankError
 from interviewer.service import Service
-from interviewer.settings import get_settings
-from interviewer.ui.search_page import CSS, build_search_page
+from interviewer.settings import get_settings, quiet_third_party
 
 
 def main() -> int:
+    quiet_third_party()
     settings = get_settings()
+    logging.basicConfig(level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     try:
         service = Service(settings, progress=True)
     except BankError as e:
         print(f"error: {e}\nFix the files above (see `interviewer bank check`), then start again.", file=sys.stderr)
         return 2
     threading.Thread(target=service.warm_up, name="warm-up", daemon=True).start()
-    page = build_search_page(service)
-    print(f"Serving on http://{settings.host}:{settings.port} (engine: {service.engine})", flush=True)
-    page.launch(server_name=settings.host, server_port=settings.port, css=CSS, show_error=True, quiet=True)
+
+    from interviewer.ui.interview_page import CSS, build_app
+
+    page = build_app(service)
+    auth = None
+    if settings.auth.enabled:
+        assert settings.auth.username and settings.auth.password
+        auth = (settings.auth.username, settings.auth.password.get_secret_value())
+    where = f"http://{settings.host}:{settings.port}"
+    print(f"Serving on {where} (engine: {service.engine}{', login required' if auth else ''})", flush=True)
+    page.queue(default_concurrency_limit=8).launch(
+        server_name=settings.host, server_port=settings.port, css=CSS, show_error=True, quiet=True, auth=auth
+    )
     return 0
 
 

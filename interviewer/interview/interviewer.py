@@ -90,6 +90,32 @@ class Interviewer:
         self._commit(session, [candidate, *out])
         return out
 
+    def retry(self, session: Session, text: str, audio_seconds: float | None = None) -> AnswerScore | None:
+        """Practice mode: score another attempt at the last scored item without moving the interview on.
+
+        The attempt is kept as a `retry` turn (so the report shows the change); None when there is nothing to
+        retry yet or the session is in realistic mode, where feedback waits for the end.
+        """
+        if session.plan.mode != "practice":
+            return None
+        last = next((t for t in reversed(session.turns) if t.role == "candidate" and t.score and t.question_id), None)
+        if last is None or last.question_id is None:
+            return None
+        item = last.question_id
+        rubric = self._rubric_for(session, item)
+        result = self.scorer.score(rubric, text[:MAX_ANSWER_CHARS], audio_seconds=audio_seconds)
+        turn = Turn(role="candidate", text=text[:MAX_ANSWER_CHARS], kind="retry", question_id=item,
+                    stage=last.stage, score=result.model_dump())  # fmt: skip
+        self._commit(session, [turn])
+        return result
+
+    def _rubric_for(self, session: Session, item: str) -> Rubric:
+        if "/" in item:
+            scenario_id, stage_id = item.split("/", 1)
+            scenario = self.bank.scenario(scenario_id)
+            return from_stage(scenario, next(st for st in scenario.stages if st.id == stage_id))
+        return from_question(self.bank.question(item))
+
     # --- answers ------------------------------------------------------------------------------------------
     def _answer(self, session: Session, candidate: Turn, text: str, audio: float | None, voice: Voice) -> list[Turn]:
         state = session.state

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
@@ -53,10 +54,15 @@ class OfflineScorer:
         self.embedder = embedder
         self.params = params
         self._cache: dict[str, np.ndarray] = cache if cache is not None else {}
+        self._lock = threading.RLock()
         self.cache_answers = False  # batch runs and calibration pre-embed answers and keep them
         self.last_features: Features | None = None  # for calibration
 
     def _embed(self, texts: list[str], cache: bool) -> np.ndarray:
+        with self._lock:  # the web app scores for many tabs at once; the cache is shared
+            return self._embed_unlocked(texts, cache)
+
+    def _embed_unlocked(self, texts: list[str], cache: bool) -> np.ndarray:
         if not texts:
             return np.zeros((0, 384), dtype=np.float32)
         if not cache:

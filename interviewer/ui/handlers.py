@@ -1,0 +1,178 @@
+"""Callbacks of the interview page: widget values in, service calls, widget values out. No interview logic here."""
+
+from __future__ import annotations
+
+import logging
+import re
+import time
+from collections.abc import Iterator
+from typing import Any
+
+from interviewer.interview.models import Plan, Session
+from interviewer.service import Service
+from interviewer.ui import views
+
+log = logging.getLogger(__name__)
+STREAM_WORDS = 3  # words per streamed chunk
+STREAM_DELAY_S = 0.02
+SESSION_ID = re.compile(r"[0-9a-f]{6,32}")
+NO_SESSION = "Start an interview first: choose your settings above and press **Start interview**."
+
+
+def _skip() -> Any:
+    import gradio as gr
+
+    return gr.skip()
+
+
+class Handlers:
+    def __init__(self, service: Service):
+        self.service = service
+
+    # --- start and resume ---------------------------------------------------------------------------------
+    def start(self, tracks: list[str], level: str, questions: float, mode: str, scenario: str, seed: float) -> tuple:
+        if not tracks:
+            return (_skip(), _skip(), _skip(), _skip(), "Choose at least one track.", _skip())
+        plan = Plan(
+            tracks=tracks,  # type: ignore[arg-type]
+            level=level,  # type: ignore[arg-type]
+            questions=int(questions),
+            mode=mode,  # type: ignore[arg-type]
+            scenario=scenario or None,
+            seed=int(seed or 0),
+        )
+        session = self.service.start(plan)
+        log.info("session %s started", session.id)
+        return (session.id, views.chat_messages(session), views.status_line(session), views.feedback_html(None), "",
+                _last_said(session))  # fmt: skip
+
+    def resume(self, session_id: str) -> tuple:
+        """Restore a tab from `?session=ID` after a reload."""
+        valid = bool(SESSION_ID.fullmatch(session_id or ""))  # the id comes from the URL: never echo it back
+        session = self.service.load(session_id) if valid else None
+        if session is None:
+            note = "That saved session was not found; start a new one." if session_id else ""
+            return ("", [], "Not started", views.feedback_html(None), note, "")
+        score = views.last_scored(session) if session.plan.mode == "practice" else None
+        return (session.id, views.chat_messages(session), views.status_line(session), views.feedback_html(score),
+                "Welcome back: the interview continues where you left it.", "")  # fmt: skip
+
+    # --- answering ----------------------------------------------------------------------------------------
+    def send(self, session_id: str, text: str, audio_seconds: float | None) -> Iterator[tuple]:
+        """Outputs: chat, answer box, status, feedback, notice, last_said, pending audio."""
+        if not session_id:
+            yield (_skip(), _skip(), _skip(), _skip(), NO_SESSION, _skip(), _skip())
+            return
+        if not text or not text.strip():
+            yield (_skip(), _skip(), _skip(), _skip(), "Type or record an answer first.", _skip(), _skip())
+            return
+        session = self.service.load(session_id)
+        if session is None:
+            yield (_skip(), _skip(), _skip(), _skip(), NO_SESSION, _skip(), _skip())
+            return
+        chat = views.chat_messages(session)
+        chat.append({"role": "user", "content": views.as_text(text)})
+        yield ([*chat, {"role": "assistant", "content": "…"}], "", _skip(), _skip(), "", _skip(), None)
+        try:
+            session, turns, notice = self.service.reply(session_id, text, audio_seconds)
+        except Exception:
+            log.exception("turn failed in session %s", session_id)
+            yield (chat[:-1], text, _skip(), _skip(), "Something went wrong; your answer is back in the box. "
+                   "Please send it again.", _skip(), audio_seconds)  # fmt: skip
+            return
+        notes = [n for n in (notice, views.engine_notice(turns)) if n]
+        chat = views.chat_messages(session)
+        shown = chat[: len(chat) - len(turns)]
+        for turn in turns:  # stream each interviewer turn a few words at a time
+            words = views.as_text(turn.text).split(" ")
+            for i in range(STREAM_WORDS, len(words) + STREAM_WORDS, STREAM_WORDS):
+                partial = {"role": "assistant", "content": " ".join(words[:i])}
+                yield ([*shown, partial], _skip(), _skip(), _skip(), _skip(), _skip(), _skip())
+                time.sleep(STREAM_DELAY_S)
+            shown.append({"role": "assistant", "content": views.as_text(turn.text)})
+        score = views.last_scored(session) if session.plan.mode == "practice" else None
+        feedback = views.feedback_html(score) if session.plan.mode == "practice" else _realistic_panel()
+        yield (chat, _skip(), views.status_line(session), feedback, " ".join(notes), _last_said(session), None)
+
+    def retry(self, session_id: str, text: str, audio_seconds: float | None) -> tuple:
+        """Outputs: feedback, notice, answer box."""
+        session = self.service.load(session_id) if session_id else None
+        if session is None:
+            return (_skip(), NO_SESSION, _skip())
+        if session.plan.mode != "practice":
+            return (_skip(), "Retries are for practice mode; realistic mode keeps feedback for the report.", _skip())
+        if not text or not text.strip():
+            return (_skip(), "Type your improved answer in the box, then press **Retry last answer**.", _skip())
+        previous = views.last_scored(session)
+        result, notice = self.service.retry(session_id, text, audio_seconds)
+        if result is None:
+            return (_skip(), "Answer a question first; then you can retry it.", _skip())
+        before = previous.get("score") if previous else None
+        note = "Retry scored. The interview has not moved on: send your next answer when ready."
+        return (views.feedback_html(result.model_dump(), before, title="Feedback on your retry"),
+                " ".join(x for x in (notice, note) if x), "")  # fmt: skip
+
+    # --- voice --------------------------------------------------------------------------------------------
+    def transcribe(self, path: str | None) -> tuple:
+        """Outputs: answer box, pending audio seconds, notice. The transcript stays editable before sending."""
+        if not path:
+            return (_skip(), None, "")
+        from interviewer.voice import AudioError
+
+        try:
+            transcript = self.service.transcribe(path)
+        except AudioError as e:
+            return (_skip(), None, str(e))
+        note = f"Transcribed by {transcript.engine} ({transcript.seconds:.0f} s). Check the text, then press Send."
+        if transcript.notice:
+            note = f"{transcript.notice} {note}"
+        return (transcript.text, transcript.seconds, note)
+
+    def voice(self, text: str) -> Any:
+        """Server-side speech for the interviewer's words, when configured; the page's own voice otherwise."""
+        from interviewer.voice import VoiceError, synthesize
+
+        if not text:
+            return None
+        try:
+            path = synthesize(text, self.service.settings, self.service.settings.data_dir / "voice")
+        except VoiceError as e:
+            import gradio as gr
+
+            gr.Warning(f"Interviewer voice unavailable: {e}")
+            return None
+        return str(path) if path else None
+
+    # --- report -------------------------------------------------------------------------------------------
+    def report(self, session_id: str) -> tuple:
+        """Outputs: charts html, report markdown, md file, html file."""
+        from interviewer.interview.charts import competency_chart, coverage_chart, stage_chart
+        from interviewer.interview.report import to_markdown
+
+        session = self.service.load(session_id) if session_id else None
+        if session is None or not session.state.scores:
+            msg = "The report appears here once you have answered a question."
+            return ("", msg, None, None)
+        report = self.service.report(session)
+        if session.plan.mode == "realistic" and session.state.phase != "done":
+            return ("", "Realistic mode: the report opens when the interview ends.", None, None)
+        charts = "".join(c for c in (competency_chart(report), coverage_chart(report), stage_chart(report)) if c)
+        md, page = self.service.report_files(session)
+        return (f"<div class=charts>{charts}</div>", to_markdown(report), str(md), str(page))
+
+
+def _last_said(session: Session) -> str:
+    """The interviewer's latest words, for the voice: everything said since the candidate last spoke."""
+    said: list[str] = []
+    for t in reversed(session.turns):
+        if t.role == "candidate":
+            break
+        said.insert(0, t.text)
+    return " ".join(said)
+
+
+def _realistic_panel() -> str:
+    return (
+        "<div class=feedback><h3>Realistic mode</h3><p class=muted>As in a real interview, scores and feedback "
+        "wait for the end. They will be in the Report tab.</p></div>"
+    )

@@ -1,0 +1,107 @@
+"""Session and score to widget values. Pure functions: escaping happens here, once, for every piece of text."""
+
+from __future__ import annotations
+
+import html
+from typing import Any
+
+from interviewer.interview.models import Session, Turn
+
+
+def as_text(text: str) -> str:
+    """Chat text shown exactly as typed. The chat renders no Markdown, but it does render (sanitised) HTML, so
+    escaping is what keeps `<img onerror=...>` or `<b>` from becoming markup."""
+    return html.escape(text, quote=False)
+
+
+def chat_messages(session: Session) -> list[dict[str, str]]:
+    """The transcript in Gradio's messages format. Retries are feedback, not conversation: they stay out."""
+    out: list[dict[str, str]] = []
+    for t in session.turns:
+        if t.kind == "retry":
+            continue
+        out.append({"role": "user" if t.role == "candidate" else "assistant", "content": as_text(t.text)})
+    return out
+
+
+def engine_notice(turns: list[Turn]) -> str | None:
+    """A visible line when an LLM turn fell back to the offline engine."""
+    for t in turns:
+        if t.engine and t.engine.startswith("offline ("):
+            return f"This turn was decided by the offline engine: {t.engine.removeprefix('offline ')}"
+    return None
+
+
+def badge(engine: str, stt: str, tts: str) -> str:
+    kind = "offline" if engine == "offline" else "llm"
+    return (
+        f'<div class="badges"><span class="badge {kind}" title="Who runs the interview">Engine: '
+        f"{html.escape(engine)}</span><span class=badge>Speech to text: {html.escape(stt)}</span>"
+        f"<span class=badge>Voice: {html.escape(tts)}</span></div>"
+    )
+
+
+def _li(items: list[str]) -> str:
+    return "".join(f"<li>{i}</li>" for i in items) or "<li class=muted>none</li>"
+
+
+def _quote(evidence: str | None) -> str:
+    return f" <q>{html.escape(evidence)}</q>" if evidence else ""
+
+
+def _point(item: dict[str, Any]) -> str:
+    verdict = f" ({item['verdict']})" if item.get("verdict") == "partial" else ""
+    return f"{html.escape(item['text'])}{verdict}{_quote(item.get('evidence'))}"
+
+
+def feedback_html(score: dict[str, Any] | None, previous: float | None = None, title: str = "Feedback") -> str:
+    """The practice-mode panel: score and band, key points hit and missed with quotes, red flags, one improvement."""
+    if not score:
+        note = "Answer a question to see your score, key points hit and missed, and one thing to improve."
+        return f"<div class=feedback><h3>{html.escape(title)}</h3><p class=muted>{note}</p></div>"
+    if score.get("score") is None:
+        reason = html.escape(str(score.get("unscored_reason") or "unscored"))
+        return (
+            f"<div class=feedback><h3>{html.escape(title)}</h3><p class='score unscored'>Not scored: {reason}</p>"
+            "<p>Give a fuller answer to the question and it will be scored.</p></div>"
+        )
+    change = ""
+    if previous is not None:
+        delta = score["score"] - previous
+        change = f" <span class=delta>(was {previous:.1f}, {'+' if delta >= 0 else ''}{delta:.1f})</span>"
+    hit = [k for k in score["key_points"] if k["verdict"] != "missing"]
+    missed = [k for k in score["key_points"] if k["verdict"] == "missing"]
+    tips = score["feedback"]["improvements"][:1]
+    d = score["delivery"]
+    wpm = f", {d['words_per_minute']:.0f} words/min" if d.get("words_per_minute") else ""
+    return (
+        f"<div class=feedback><h3>{html.escape(title)}</h3>"
+        f"<p class='score band-{html.escape(score['band'])}'>{score['score']:.1f}/10 "
+        f"<span class=band>{html.escape(score['band'])}</span>{change}</p>"
+        f"<h4>Key points hit</h4><ul>{_li([_point(k) for k in hit])}</ul>"
+        f"<h4>Key points missed</h4><ul>{_li([html.escape(k['text']) for k in missed])}</ul>"
+        f"<h4>Red flags</h4><ul>{_li([_point(f) for f in score['red_flags']])}</ul>"
+        f"<h4>One thing to improve</h4><p>{html.escape(tips[0]) if tips else 'Nothing major: keep it up.'}</p>"
+        f"<p class=muted>Delivery: {d['words']} words, {d['filler_words']} fillers "
+        f"({d['filler_rate']:.1f} per 100 words){wpm}. Engine: {html.escape(score['engine'])}</p></div>"
+    )
+
+
+def last_scored(session: Session) -> dict[str, Any] | None:
+    """The newest scored candidate turn's score, retries included."""
+    for t in reversed(session.turns):
+        if t.role == "candidate" and t.score is not None and t.kind in ("answer", "retry"):
+            return t.score
+    return None
+
+
+def status_line(session: Session) -> str:
+    state, plan = session.state, session.plan
+    done = len([q for q in state.asked if "/" not in q])
+    where = {
+        "questions": f"Question {done} of {plan.questions}",
+        "scenario": f"Scenario {plan.scenario}, stage {state.stage_index + 1}",
+        "wrap-up": "Wrap-up: your questions for the interviewer",
+        "done": "Interview complete: see the Report tab",
+    }[state.phase]
+    return f"Session {session.id} · {plan.mode} mode · {where}"

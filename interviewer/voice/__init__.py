@@ -1,0 +1,25 @@
+"""Voice: recordings in (validated, transcribed) and the interviewer's turns out (spoken)."""
+
+from interviewer.voice.audio import Audio, load_wav
+from interviewer.voice.errors import AudioError, VoiceError
+from interviewer.voice.stt import (
+    OpenAITranscriber,
+    PocketSphinxTranscriber,
+    Transcriber,
+    Transcript,
+    get_transcriber,
+)
+from interviewer.voice.tts import synthesize
+
+__all__ = [
+    "Audio",
+    "AudioError",
+    "OpenAITranscriber",
+    "PocketSphinxTranscriber",
+    "Transcriber",
+    "Transcript",
+    "VoiceError",
+    "get_transcriber",
+    "load_wav",
+    "synthesize",
+]

@@ -1,0 +1,107 @@
+"""The real app in a subprocess, driven by Debian's chromium through Playwright.
+
+Browser tests need `/usr/bin/chromium` and `espeak-ng` (`.ci/run` installs both). Without them the tests are
+skipped with the reason, unless REQUIRE_BROWSER_TESTS=1 (set by CI), where a missing browser is a failure.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from interviewer.settings import REPO_ROOT
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+    "--disable-sync", "--no-first-run", "--disable-dev-shm-usage",
+]  # fmt: skip
+ARTIFACTS = REPO_ROOT / "artifacts" / "screenshots"
+START_TIMEOUT_S = 120
+
+
+def _need(path: str, what: str) -> None:
+    if not shutil.which(path):
+        if os.environ.get("REQUIRE_BROWSER_TESTS") == "1":
+            pytest.fail(f"{what} is missing: apt-get install -y chromium espeak-ng")
+        pytest.skip(f"{what} is not installed (apt-get install -y chromium espeak-ng)")
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture(scope="session")
+def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """`python app.py` exactly as `make run` starts it, on a free port with its own data directory."""
+    _need(CHROMIUM, "chromium")
+    data = tmp_path_factory.mktemp("app-data")
+    port = _free_port()
+    env = {**os.environ, "INTERVIEWER_DATA_DIR": str(data), "INTERVIEWER_PORT": str(port)}
+    for name in ("INTERVIEWER_LLM__BASE_URL", "INTERVIEWER_LLM__API_KEY"):
+        env.pop(name, None)
+    log = (data / "app.log").open("w")
+    proc = subprocess.Popen([sys.executable, "app.py"], cwd=REPO_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}/"
+    deadline = time.monotonic() + START_TIMEOUT_S
+    while True:
+        try:
+            urllib.request.urlopen(url, timeout=2)
+            break
+        except OSError:
+            if proc.poll() is not None or time.monotonic() > deadline:
+                proc.kill()
+                pytest.fail(f"the app did not start: {(data / 'app.log').read_text()[-2000:]}")
+            time.sleep(0.5)
+    try:
+        yield url
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)
+        log.close()
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[object]:
+    _need(CHROMIUM, "chromium")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser: object, request: pytest.FixtureRequest) -> Iterator[object]:
+    """A fresh tab. Console errors fail the test; a screenshot is saved either way, for a human to look at."""
+    context = browser.new_context(viewport={"width": 1366, "height": 900}, accept_downloads=True)  # type: ignore[attr-defined]
+    pg = context.new_page()
+    errors: list[str] = []
+    pg.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    pg.on("pageerror", lambda e: errors.append(str(e)))
+    yield pg
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    pg.screenshot(path=str(ARTIFACTS / f"{request.node.name}.png"), full_page=True)
+    context.close()
+    assert not errors, f"console errors: {errors}"
+
+
+@pytest.fixture
+def wav(tmp_path: Path) -> Path:
+    _need("espeak-ng", "espeak-ng")
+    out = tmp_path / "answer.wav"
+    text = "I would check the recent deployments and roll back the release, then read the logs"
+    subprocess.run(["espeak-ng", "-s", "150", "-w", str(out), text], check=True)
+    return out

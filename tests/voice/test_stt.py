@@ -1,0 +1,139 @@
+"""Speech to text end to end: real espeak audio through real pocketsphinx, and the openai client against a real
+local HTTP server (tests/fake_openai.py), including the visible fallback when that server fails."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import numpy as np
+import pytest
+from pydantic import SecretStr
+
+from interviewer.settings import LLMSettings, Settings, VoiceSettings
+from interviewer.voice import AudioError, Transcript, get_transcriber
+from interviewer.voice.audio import RATE
+from interviewer.voice.stt import _OFFLINE
+from tests.fake_openai import FakeOpenAI
+from tests.voice.conftest import EXPECTED_WORD, espeak, needs_espeak, read_samples, refused_url, write_wav
+
+
+@pytest.fixture
+def server() -> Iterator[FakeOpenAI]:
+    with FakeOpenAI() as s:
+        yield s
+
+
+def _settings(tmp_path: Path, base_url: str | None = None, **voice: object) -> Settings:
+    llm = LLMSettings(base_url=base_url, api_key=SecretStr("sk-test") if base_url else None, timeout_s=5)
+    return Settings(data_dir=tmp_path, llm=llm, voice=VoiceSettings(**voice))  # type: ignore[arg-type]
+
+
+def test_pocketsphinx_hears_spoken_sentence(tmp_path: Path, spoken: Path) -> None:
+    result = get_transcriber(_settings(tmp_path)).transcribe(spoken)
+    samples, rate = read_samples(spoken)
+    assert result.engine == "pocketsphinx" and result.notice is None
+    assert EXPECTED_WORD in result.text.split()
+    assert result.seconds == pytest.approx(len(samples) / rate, abs=0.1)
+
+
+def test_stereo_44k_speech_is_heard(tmp_path: Path, spoken: Path) -> None:
+    x, rate = read_samples(spoken)
+    y = np.interp(np.arange(int(len(x) * 44_100 / rate)) * rate / 44_100, np.arange(len(x)), x)
+    stereo = write_wav(tmp_path / "stereo.wav", np.stack([y, 0.5 * y], axis=1), 44_100)
+    result = get_transcriber(_settings(tmp_path)).transcribe(stereo)
+    assert EXPECTED_WORD in result.text.split()
+    assert result.seconds == pytest.approx(len(x) / rate, abs=0.1)
+
+
+@needs_espeak
+def test_decoder_is_shared_and_safe_across_threads(tmp_path: Path) -> None:
+    clip = espeak("I would roll back the release", tmp_path / "short.wav")
+    first = get_transcriber(_settings(tmp_path)).transcribe(clip)
+    decoder = _OFFLINE._decoder
+    with ThreadPoolExecutor(max_workers=3) as pool:
+        results = list(pool.map(lambda _: get_transcriber(_settings(tmp_path)).transcribe(clip), range(3)))
+    assert _OFFLINE._decoder is decoder is not None
+    assert [r.text for r in results] == [first.text] * 3
+    assert EXPECTED_WORD in first.text.split()
+
+
+def test_white_noise_has_no_words(tmp_path: Path) -> None:
+    noise = np.random.default_rng(0).normal(0, 3000, 3 * RATE)
+    with pytest.raises(AudioError, match="Couldn't make out any words in this recording"):
+        get_transcriber(_settings(tmp_path)).transcribe(write_wav(tmp_path / "noise.wav", noise, RATE))
+
+
+def test_silence_is_rejected_before_any_engine(tmp_path: Path, server: FakeOpenAI) -> None:
+    silence = write_wav(tmp_path / "silence.wav", np.zeros(2 * RATE), RATE)
+    with pytest.raises(AudioError, match="No speech was heard"):
+        get_transcriber(_settings(tmp_path, server.base_url)).transcribe(silence)
+    assert server.audio_requests("transcriptions") == []
+
+
+def test_openai_endpoint_returns_scripted_text(tmp_path: Path, server: FakeOpenAI, spoken: Path) -> None:
+    server.enqueue_transcript("I would check the recent deployments and roll back the release.")
+    result = get_transcriber(_settings(tmp_path, server.base_url)).transcribe(spoken)
+    assert result == Transcript(
+        text="I would check the recent deployments and roll back the release.",
+        seconds=result.seconds,
+        engine="openai:whisper-1",
+    )
+    (request,) = server.audio_requests("transcriptions")
+    assert request["body"]["model"] == "whisper-1"
+    assert request["body"]["file"] == spoken.read_bytes() and request["body"]["file.filename"] == "sentence.wav"
+    assert request["auth"] == "Bearer sk-test"
+
+
+def test_voice_endpoint_and_key_override_the_llm(tmp_path: Path, server: FakeOpenAI, spoken: Path) -> None:
+    server.enqueue_transcript("hello")
+    settings = Settings(
+        data_dir=tmp_path,
+        llm=LLMSettings(base_url=refused_url(), api_key=SecretStr("sk-llm")),
+        voice=VoiceSettings(stt="openai", stt_base_url=server.base_url, stt_api_key="sk-voice", stt_model="w-2"),  # type: ignore[arg-type]
+    )
+    assert get_transcriber(settings).transcribe(spoken).engine == "openai:w-2"
+    assert server.audio_requests("transcriptions")[0]["auth"] == "Bearer sk-voice"
+
+
+@pytest.mark.parametrize("failure", [500, 404, ("raw", "<html>not json</html>")])
+def test_failing_endpoint_falls_back_visibly(tmp_path: Path, server: FakeOpenAI, spoken: Path, failure: object) -> None:
+    server.enqueue_transcript(failure, failure)  # type: ignore[arg-type]
+    result = get_transcriber(_settings(tmp_path, server.base_url)).transcribe(spoken)
+    assert result.engine.startswith("pocketsphinx (whisper endpoint failed: ")
+    assert result.notice is not None and "offline recogniser" in result.notice
+    assert EXPECTED_WORD in result.text.split()
+
+
+def test_refused_connection_falls_back_visibly(tmp_path: Path, spoken: Path) -> None:
+    transcriber = get_transcriber(_settings(tmp_path, refused_url()))
+    assert transcriber.remote is not None and transcriber.remote._client is None  # no connection at construction
+    result = transcriber.transcribe(spoken)
+    assert result.engine == "pocketsphinx (whisper endpoint failed: APIConnectionError: Connection error.)"
+    assert result.notice is not None and "APIConnectionError" in result.notice
+    assert EXPECTED_WORD in result.text.split()
+
+
+def test_empty_text_from_endpoint_is_no_words(tmp_path: Path, server: FakeOpenAI, spoken: Path) -> None:
+    server.enqueue_transcript("  ")
+    with pytest.raises(AudioError, match="Couldn't make out any words"):
+        get_transcriber(_settings(tmp_path, server.base_url)).transcribe(spoken)
+    assert len(server.audio_requests("transcriptions")) == 1  # an honest "nothing heard" is not a failure
+
+
+@pytest.mark.parametrize(
+    ("llm_url", "voice", "engine"),
+    [
+        (None, {}, "pocketsphinx"),
+        ("http://127.0.0.1:9/v1", {}, "openai:whisper-1"),
+        (None, {"stt_base_url": "http://127.0.0.1:9/v1"}, "openai:whisper-1"),
+        ("http://127.0.0.1:9/v1", {"stt": "pocketsphinx"}, "pocketsphinx"),
+        (None, {"stt": "openai", "stt_model": "whisper-large-v3"}, "openai:whisper-large-v3"),
+    ],
+)
+def test_engine_choice(tmp_path: Path, llm_url: str | None, voice: dict[str, str], engine: str) -> None:
+    transcriber = get_transcriber(_settings(tmp_path, llm_url, **voice))
+    assert transcriber.engine == engine
+    if transcriber.remote is not None:
+        assert transcriber.remote.base_url == voice.get("stt_base_url", llm_url or "https://api.openai.com/v1")
