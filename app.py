@@ -5,10 +5,11 @@ from __future__ import annotations
 import logging
 import sys
 import threading
+from typing import Any
 
 from interviewer.bank.loader import BankError
 from interviewer.service import Service
-from interviewer.settings import get_settings, quiet_third_party
+from interviewer.settings import Settings, get_settings, quiet_third_party
 
 
 def main() -> int:
@@ -25,16 +26,27 @@ def main() -> int:
     from interviewer.ui.interview_page import CSS, build_app
 
     page = build_app(service)
+    options = launch_options(settings)
+    where = f"http://{settings.host}:{settings.port}"
+    print(f"Serving on {where} (engine: {service.engine}{', login required' if options['auth'] else ''})", flush=True)
+    page.queue(default_concurrency_limit=8).launch(**options, css=CSS)
+    return 0
+
+
+def launch_options(settings: Settings) -> dict[str, Any]:
+    """Where and how the app listens: localhost by default, a login when one is configured, never a share link."""
     auth = None
     if settings.auth.enabled:
         assert settings.auth.username and settings.auth.password
         auth = (settings.auth.username, settings.auth.password.get_secret_value())
-    where = f"http://{settings.host}:{settings.port}"
-    print(f"Serving on {where} (engine: {service.engine}{', login required' if auth else ''})", flush=True)
-    page.queue(default_concurrency_limit=8).launch(
-        server_name=settings.host, server_port=settings.port, css=CSS, show_error=True, quiet=True, auth=auth
-    )
-    return 0
+    return {
+        "server_name": settings.host,
+        "server_port": settings.port,
+        "auth": auth,
+        "share": False,
+        "show_error": True,
+        "quiet": True,
+    }
 
 
 if __name__ == "__main__":

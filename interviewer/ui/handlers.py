@@ -32,7 +32,7 @@ class Handlers:
     # --- start and resume ---------------------------------------------------------------------------------
     def start(self, tracks: list[str], level: str, questions: float, mode: str, scenario: str, seed: float) -> tuple:
         if not tracks:
-            return (_skip(), _skip(), _skip(), _skip(), "Choose at least one track.", _skip())
+            return (_skip(), _skip(), _skip(), _skip(), "Choose at least one track.", _skip(), _skip())
         plan = Plan(
             tracks=tracks,  # type: ignore[arg-type]
             level=level,  # type: ignore[arg-type]
@@ -43,8 +43,9 @@ class Handlers:
         )
         session = self.service.start(plan)
         log.info("session %s started", session.id)
-        return (session.id, views.chat_messages(session), views.status_line(session), views.feedback_html(None), "",
-                _last_said(session))  # fmt: skip
+        panel = views.feedback_html(None) if plan.mode == "practice" else _realistic_panel()
+        return (session.id, views.chat_messages(session), views.status_line(session), panel, "",
+                _last_said(session), _setup_box(open_=False))  # fmt: skip
 
     def resume(self, session_id: str) -> tuple:
         """Restore a tab from `?session=ID` after a reload."""
@@ -52,10 +53,11 @@ class Handlers:
         session = self.service.load(session_id) if valid else None
         if session is None:
             note = "That saved session was not found; start a new one." if session_id else ""
-            return ("", [], "Not started", views.feedback_html(None), note, "")
-        score = views.last_scored(session) if session.plan.mode == "practice" else None
-        return (session.id, views.chat_messages(session), views.status_line(session), views.feedback_html(score),
-                "Welcome back: the interview continues where you left it.", "")  # fmt: skip
+            return ("", [], "Not started", views.feedback_html(None), note, "", _setup_box(open_=True))
+        practice = session.plan.mode == "practice"
+        panel = views.feedback_html(views.last_scored(session)) if practice else _realistic_panel()
+        return (session.id, views.chat_messages(session), views.status_line(session), panel,
+                "Welcome back: the interview continues where you left it.", "", _setup_box(open_=False))  # fmt: skip
 
     # --- answering ----------------------------------------------------------------------------------------
     def send(self, session_id: str, text: str, audio_seconds: float | None) -> Iterator[tuple]:
@@ -169,6 +171,13 @@ def _last_said(session: Session) -> str:
             break
         said.insert(0, t.text)
     return " ".join(said)
+
+
+def _setup_box(open_: bool) -> Any:
+    """The setup panel folds away once an interview runs, leaving room for the chat."""
+    import gradio as gr
+
+    return gr.Accordion(open=open_)
 
 
 def _realistic_panel() -> str:

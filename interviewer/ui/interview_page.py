@@ -55,7 +55,7 @@ def _setup(w: Widgets, service: Service) -> None:
     import gradio as gr
 
     scenarios = [("none", ""), *[(s.title, s.id) for s in service.bank.scenarios]]
-    with gr.Accordion("Set up your interview", open=True):
+    with gr.Accordion("Set up your interview", open=True) as w.setup_box:
         with gr.Row():
             w.tracks = gr.Dropdown(list(TRACKS), value=["python-developer"], multiselect=True, label="Tracks")
             w.level = gr.Radio(list(LEVELS), value="intermediate", label="Level", elem_id="level")
@@ -138,7 +138,7 @@ def build_app(service: Service) -> gr.Blocks:
 def _wire(w: Widgets, h: Handlers, tts: str, page: gr.Blocks) -> None:
     import gradio as gr
 
-    session_out = [w.sid, w.chat, w.status, w.feedback, w.notice, w.last_said]
+    session_out = [w.sid, w.chat, w.status, w.feedback, w.notice, w.last_said, w.setup_box]
     report_out = [w.charts, w.report_md, w.md_file, w.html_file]
     setup = [w.tracks, w.level, w.questions, w.mode, w.scenario, w.seed]
     started = w.start.click(h.start, setup, session_out)
