@@ -293,13 +293,24 @@ class Interviewer:
             return [self._say(state, voice.say("clarify"), "clarify")]
         if kind == "hint":
             return [self._hint(session, voice)]
-        # skip / "I don't know"
-        if state.current:
+        # skip / "I don't know": an item already answered keeps the score its answers earned
+        earned = self._earned(session)
+        if state.current and earned is None:
             state.skipped.append(state.current)
         if state.phase == "scenario":
+            if earned is not None and state.current:
+                state.scores[state.current] = earned.model_dump()
             return self._skip_stage(session, voice)
-        self._close_item(session, None)
+        self._close_item(session, earned)
         return self._next_item(session, voice, lead=voice.say("skip"), announce=False)
+
+    def _earned(self, session: Session) -> AnswerScore | None:
+        """The score of the answers already given to the current item (before a follow-up was declined)."""
+        state = session.state
+        if not state.answers or state.current is None:
+            return None
+        result = self.scorer.score(self._rubric(session), "\n".join(state.answers))
+        return result if result.score is not None else None
 
     def _skip_stage(self, session: Session, voice: Voice) -> list[Turn]:
         state = session.state

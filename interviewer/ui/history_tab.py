@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+from typing import Any
 
 from interviewer.bank.models import LEVELS, TRACKS
 from interviewer.service import Service
@@ -44,8 +45,8 @@ def history_view(service: Service, track: str, level: str) -> tuple[list[list[ob
     return table, f"<div class=charts>{chart}</div>", recs
 
 
-def build(service: Service) -> None:
-    """The tab's widgets, inside whatever Blocks context is open."""
+def build(service: Service, tab: Any) -> None:
+    """The tab's widgets, inside the open `tab`; they refresh whenever the tab is opened."""
     import gradio as gr
 
     with gr.Row():
@@ -60,5 +61,5 @@ def build(service: Service) -> None:
     def run(t: str, lv: str) -> tuple[list[list[object]], str, str]:
         return history_view(service, t, lv)
 
-    for event in (refresh.click, track.change, level.change):
+    for event in (refresh.click, track.change, level.change, tab.select):
         event(run, [track, level], [table, chart, recs], api_visibility="private")

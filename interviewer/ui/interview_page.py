@@ -90,11 +90,11 @@ def _interview(w: Widgets, service: Service) -> None:
             with gr.Row():
                 w.send = gr.Button("Send", variant="primary", elem_id="send")
                 w.retry = gr.Button("Retry last answer", elem_id="retry")
+            w.notice = gr.Markdown("", elem_classes=["notice"], elem_id="notice")
             w.mic = gr.Audio(
                 sources=["microphone", "upload"], type="filepath", format="wav", elem_id="mic",
                 label="Or speak your answer (it is transcribed into the box above, for you to check)",
             )  # fmt: skip
-            w.notice = gr.Markdown("", elem_classes=["notice"], elem_id="notice")
             w.last_said = gr.Textbox(visible=False)
             w.voice_out = gr.Audio(autoplay=True, visible=tts != "browser", label="Interviewer voice")
         with gr.Column(scale=2):
@@ -127,8 +127,8 @@ def build_app(service: Service) -> gr.Blocks:
                 _interview(w, service)
             with gr.Tab("Report", id="report"):
                 _report(w)
-            with gr.Tab("History", id="history"):
-                history_tab.build(service)
+            with gr.Tab("History", id="history") as history:
+                history_tab.build(service, history)
             with gr.Tab("Question bank", id="bank"):
                 search_page.build_search_tab(service)
         _wire(w, Handlers(service), tts, page)

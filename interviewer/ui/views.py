@@ -28,7 +28,8 @@ def engine_notice(turns: list[Turn]) -> str | None:
     """A visible line when an LLM turn fell back to the offline engine."""
     for t in turns:
         if t.engine and t.engine.startswith("offline ("):
-            return f"This turn was decided by the offline engine: {t.engine.removeprefix('offline ')}"
+            reason = html.escape(t.engine.removeprefix("offline (llm failed: ").rstrip(")"))
+            return f"The model endpoint failed ({reason}), so the offline engine decided this turn."
     return None
 
 

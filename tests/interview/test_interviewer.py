@@ -158,3 +158,32 @@ def test_an_injection_alone_gets_steered_back(interviewer: Interviewer) -> None:
     assert session.state.current == first and session.state.scores == {}
     scored = session.turns[-2].score
     assert scored is not None and scored["injection_detected"] and scored["score"] is None
+
+
+def test_declining_a_follow_up_keeps_the_score_already_earned(interviewer: Interviewer, bank: Bank) -> None:
+    session = interviewer.start(Plan(tracks=["python-developer"], level="intermediate", questions=2, seed=3))
+    item = session.state.current
+    assert item is not None
+    partial = " ".join(bank.question(item).reference_answer.split()[:30])
+    interviewer.reply(session, partial)
+    if session.state.current != item:
+        pytest.skip("no follow-up was asked for this draw")
+    interviewer.reply(session, "skip")
+    assert session.state.current != item
+    assert item not in session.state.skipped
+    assert session.state.scores[item]["score"] is not None
+
+
+def test_retry_scores_again_without_moving_on(interviewer: Interviewer, bank: Bank) -> None:
+    session = interviewer.start(Plan(tracks=["python-developer"], level="intermediate", questions=2, seed=3))
+    item = session.state.current
+    assert item is not None and interviewer.retry(session, "anything") is None  # nothing answered yet
+    interviewer.reply(session, " ".join(bank.question(item).reference_answer.split()[:12]))
+    turns, state = len(session.turns), session.state.model_dump()
+    better = interviewer.retry(session, bank.question(item).reference_answer)
+    assert better is not None and better.score is not None
+    assert session.turns[-1].kind == "retry" and session.turns[-1].question_id == item
+    assert len(session.turns) == turns + 1 and session.state.model_dump() == state  # the interview did not move
+    realistic = interviewer.start(Plan(mode="realistic", questions=1, seed=1))
+    interviewer.reply(realistic, GOOD)
+    assert interviewer.retry(realistic, GOOD) is None

@@ -19,6 +19,7 @@ from pathlib import Path
 import pytest
 
 from interviewer.settings import REPO_ROOT
+from tests.fake_openai import FakeOpenAI
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -45,12 +46,25 @@ def _free_port() -> int:
 @pytest.fixture(scope="session")
 def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """`python app.py` exactly as `make run` starts it, on a free port with its own data directory."""
+    yield from _serve(tmp_path_factory.mktemp("app-data"), {})
+
+
+@pytest.fixture(scope="session")
+def llm_app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, FakeOpenAI]]:
+    """The app configured for an OpenAI-compatible endpoint: a real local server whose replies tests script."""
+    with FakeOpenAI() as server:
+        env = {"INTERVIEWER_LLM__BASE_URL": server.base_url, "INTERVIEWER_LLM__MODEL": "scripted-model"}
+        for url in _serve(tmp_path_factory.mktemp("llm-app-data"), env):
+            yield url, server
+
+
+def _serve(data: Path, extra: dict[str, str]) -> Iterator[str]:
     _need(CHROMIUM, "chromium")
-    data = tmp_path_factory.mktemp("app-data")
     port = _free_port()
     env = {**os.environ, "INTERVIEWER_DATA_DIR": str(data), "INTERVIEWER_PORT": str(port)}
     for name in ("INTERVIEWER_LLM__BASE_URL", "INTERVIEWER_LLM__API_KEY"):
         env.pop(name, None)
+    env |= extra
     log = (data / "app.log").open("w")
     proc = subprocess.Popen([sys.executable, "app.py"], cwd=REPO_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}/"

@@ -220,3 +220,27 @@ def test_empty_input_gets_a_message_and_nothing_is_lost(page: Any, app_url: str,
     after = messages(page)
     assert after[: len(before)] == before  # nothing lost
     assert len(after) <= len(before) + 2  # at most the (empty) turn and a nudge to answer
+
+
+def test_history_lists_sessions_and_recommends(page: Any, app_url: str) -> None:
+    session = start(page, app_url, questions=1)
+    send(page, reference_answer(page.locator("#chat").inner_text()))
+    page.get_by_role("tab", name="History").click()
+    page.wait_for_function(
+        "(sid) => document.body.innerText.includes(sid) && document.querySelector('#history-recs li')",
+        arg=session,
+        timeout=30_000,
+    )
+    assert "Practise next" in page.locator("#history-recs").inner_text()
+    assert page.locator("#history-chart svg").count() == 1
+
+
+def test_llm_engine_is_named_and_its_failure_is_visible(page: Any, llm_app_url: tuple[str, Any]) -> None:
+    url, server = llm_app_url
+    start(page, url, questions=1)
+    assert "Engine: llm:scripted-model" in page.locator(".badges").inner_text()
+    server.replies.clear()  # nothing scripted: the endpoint answers 500, so this turn falls back to offline
+    send(page, reference_answer(page.locator("#chat").inner_text()))
+    assert "the offline engine decided this turn" in page.locator("#notice").inner_text()
+    assert "offline (llm failed" in page.locator("#feedback").inner_text()
+    assert server.chat_requests(), "the configured endpoint was never called"
