@@ -157,7 +157,7 @@ class Interviewer:
         left = plan.max_follow_ups - state.follow_ups_asked
         engine = state.turn_engine = f"llm:{self.policy.settings.model}"
         try:
-            move = self.policy.decide(rubric, state.answers, result, left, plan.level)
+            move = self.policy.decide(rubric, state.answers, result, left, plan.level, self._examples(session))
         except Exception as e:
             state.turn_engine = f"offline (llm failed: {type(e).__name__}: {str(e)[:80]})"
             state.engine_notes.append(f"turn {state.turn_counter}: {state.turn_engine}")
@@ -170,6 +170,19 @@ class Interviewer:
         self._close_item(session, result)
         turns = self._next_item(session, voice, lead=move.utterance)
         return [t.model_copy(update={"engine": engine}) for t in turns]
+
+    def _examples(self, session: Session) -> list[str]:
+        """Bank follow-ups for the current item not asked yet, then those of the nearest related questions."""
+        current = session.state.current
+        if current is None or "/" in current:
+            return []
+        asked = set(session.state.follow_ups.get(current, []))
+        out = [f.text for f in self.bank.question(current).follow_ups if f.text not in asked]
+        if self.index is not None:
+            for hit in self.index.search(self.bank.question(current).text, k=3, kind="question"):
+                if hit.id != current and any(q.id == hit.id for q in self.bank.questions):
+                    out += [f.text for f in self.bank.question(hit.id).follow_ups[:1]]
+        return out[:5]
 
     def _follow_up(self, session: Session, result: AnswerScore) -> str | None:
         state = session.state

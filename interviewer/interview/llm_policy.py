@@ -74,8 +74,18 @@ class LLMPolicy:
             self._chain = structured_chat(self.settings, Move, temperature=0.3)
         return self._chain
 
-    def decide(self, rubric: Rubric, answers: list[str], result: AnswerScore, follow_ups_left: int, level: str) -> Move:
-        """A guarded move; raises (InvalidMove or the client's error) when the model cannot give one."""
+    def decide(
+        self,
+        rubric: Rubric,
+        answers: list[str],
+        result: AnswerScore,
+        follow_ups_left: int,
+        level: str,
+        examples: list[str] | None = None,
+    ) -> Move:
+        """A guarded move; raises (InvalidMove or the client's error) when the model cannot give one.
+
+        `examples` are follow-ups retrieved from the bank for this item, as models of tone and depth."""
         missed = {k.id for k in result.key_points if k.id and k.verdict != "covered"}
         missed_text = "\n".join(f"- {k.id}: {k.text}" for k in rubric.key_points if k.id in missed) or "(none)"
         prompt = render(
@@ -84,6 +94,7 @@ class LLMPolicy:
             follow_ups_left=str(follow_ups_left),
             question=rubric.question,
             missed=missed_text,
+            examples="\n".join(f"- {e}" for e in examples or []) or "(none)",
             answer=neutralise("\n".join(answers))[-6000:],
         )
         try:

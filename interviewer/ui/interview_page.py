@@ -141,18 +141,23 @@ def _wire(w: Widgets, h: Handlers, tts: str, page: gr.Blocks) -> None:
     session_out = [w.sid, w.chat, w.status, w.feedback, w.notice, w.last_said, w.setup_box]
     report_out = [w.charts, w.report_md, w.md_file, w.html_file]
     setup = [w.tracks, w.level, w.questions, w.mode, w.scenario, w.seed]
-    started = w.start.click(h.start, setup, session_out)
+    started = w.start.click(h.start, setup, session_out, api_name="start")
     started.then(None, [w.sid], None, js=SET_URL_JS).then(None, [w.speak, w.last_said], None, js=SPEAK_JS)
     send_out = [w.chat, w.answer, w.status, w.feedback, w.notice, w.last_said, w.pending_audio]
-    for event in (w.send.click, w.answer.submit):
-        sent = event(h.send, [w.sid, w.answer, w.pending_audio], send_out, concurrency_limit=None)
-        sent = sent.then(None, [w.speak, w.last_said], None, js=SPEAK_JS).then(h.report, [w.sid], report_out)
+    for event, api in ((w.send.click, "send"), (w.answer.submit, None)):
+        sent = event(h.send, [w.sid, w.answer, w.pending_audio], send_out, concurrency_limit=None, api_name=api,
+                     api_visibility="public" if api else "private")  # fmt: skip
+        sent = sent.then(None, [w.speak, w.last_said], None, js=SPEAK_JS).then(
+            h.report, [w.sid], report_out, api_visibility="private"
+        )
         if tts != "browser":
-            sent.then(h.voice, [w.last_said], [w.voice_out])
-    w.retry.click(h.retry, [w.sid, w.answer, w.pending_audio], [w.feedback, w.notice, w.answer], concurrency_limit=None)
-    for audio_event in (w.mic.stop_recording, w.mic.upload):
-        audio_event(h.transcribe, [w.mic], [w.answer, w.pending_audio, w.notice])
-    w.refresh.click(h.report, [w.sid], report_out)
+            sent.then(h.voice, [w.last_said], [w.voice_out], api_visibility="private")
+    w.retry.click(h.retry, [w.sid, w.answer, w.pending_audio], [w.feedback, w.notice, w.answer], api_name="retry")
+    w.mic.upload(h.transcribe, [w.mic], [w.answer, w.pending_audio, w.notice], api_name="transcribe")
+    w.mic.stop_recording(h.transcribe, [w.mic], [w.answer, w.pending_audio, w.notice], api_visibility="private")
+    w.refresh.click(h.report, [w.sid], report_out, api_name="report")
     url_sid = gr.Textbox(visible=False)
     loaded = page.load(None, None, [url_sid], js=SESSION_FROM_URL_JS)
-    loaded.then(h.resume, [url_sid], session_out).then(h.report, [w.sid], report_out)
+    loaded.then(h.resume, [url_sid], session_out, api_name="resume").then(
+        h.report, [w.sid], report_out, api_visibility="private"
+    )

@@ -53,6 +53,8 @@ def test_valid_follow_up_is_used(interviewer: Interviewer, server: FakeOpenAI) -
     assert reply[0].text == ask and reply[0].kind == "follow-up" and reply[0].engine == "llm:policy-1"
     sent = server.chat_requests()[0]["body"]["messages"][0]["content"]
     assert "<<<ANSWER" in sent and VAGUE in sent
+    bank_follow_up = interviewer.bank.question(session.state.asked[0]).follow_ups[0].text  # type: ignore[attr-defined]
+    assert bank_follow_up in sent  # the bank's follow-ups for this item are retrieved into the prompt
 
 
 def test_a_leaking_follow_up_is_reasked_then_offline_takes_over(
