@@ -21,6 +21,8 @@ def main() -> int:
     except BankError as e:
         print(f"error: {e}\nFix the files above (see `interviewer bank check`), then start again.", file=sys.stderr)
         return 2
+    if service.build_report.notice:
+        print(f"notice: {service.build_report.notice}", file=sys.stderr, flush=True)
     threading.Thread(target=service.warm_up, name="warm-up", daemon=True).start()
 
     from interviewer.ui.interview_page import CSS, build_app

@@ -13,7 +13,7 @@ from interviewer.bank.loader import Bank, load_bank
 from interviewer.index.store import BankIndex, BuildReport, SearchHit, open_index
 from interviewer.interview.inputs import clean_answer
 from interviewer.interview.models import Plan, Session, Turn
-from interviewer.interview.report import build_report, to_html, to_markdown
+from interviewer.interview.report import build_report, report_paths, to_html, to_markdown
 from interviewer.interview.store import SessionNotFound, SessionStore
 from interviewer.settings import Settings
 
@@ -106,8 +106,7 @@ class Service:
         """The report as Markdown and HTML files in the data directory, for download."""
         report = self.report(session)
         self.settings.reports_dir.mkdir(parents=True, exist_ok=True)
-        md = self.settings.reports_dir / f"interview-{session.id}.md"
-        page = self.settings.reports_dir / f"interview-{session.id}.html"
+        md, page = report_paths(self.settings.reports_dir, session.id)
         md.write_text(to_markdown(report), encoding="utf-8")
         page.write_text(to_html(report), encoding="utf-8")
         return md, page

@@ -10,7 +10,7 @@ from pathlib import Path
 from interviewer.bank.models import LEVELS, TRACKS
 from interviewer.interview import open_interviewer, session_store
 from interviewer.interview.models import Plan, Turn
-from interviewer.interview.report import build_report, to_html, to_markdown
+from interviewer.interview.report import build_report, report_paths, to_html, to_markdown
 from interviewer.settings import Settings
 
 
@@ -29,6 +29,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     s = sub.add_parser("sessions", help="list past sessions")
     s_sub = s.add_subparsers(dest="sessions_command", required=True, metavar="ACTION")
     s_sub.add_parser("list", help="list sessions, newest first").set_defaults(func=cmd_sessions_list)
+    d = s_sub.add_parser("delete", help="delete sessions for good, with their reports")
+    which = d.add_mutually_exclusive_group(required=True)
+    which.add_argument("session_id", nargs="?", help="the session to delete")
+    which.add_argument("--all", action="store_true", help="delete every session")
+    d.set_defaults(func=cmd_sessions_delete)
     r = sub.add_parser("report", help="print a session's report")
     r.add_argument("session_id")
     r.add_argument("--format", choices=["md", "html", "json"], default="md")
@@ -114,6 +119,30 @@ def cmd_sessions_list(args: argparse.Namespace, settings: Settings) -> int:
             f"{'  scenario ' + plan['scenario'] if plan.get('scenario') else ''}"
         )
     return 0
+
+
+def cmd_sessions_delete(args: argparse.Namespace, settings: Settings) -> int:
+    store = session_store(settings)
+    ids = [str(r["id"]) for r in store.list()] if args.all else [args.session_id]
+    if not args.all and not store.delete(args.session_id):
+        print(f"error: no session {args.session_id!r}; see `interviewer sessions list`", file=sys.stderr)
+        return 2
+    if args.all:
+        store.delete_all()
+    removed = remove_session_files(settings, ids)
+    print(f"deleted {len(ids)} session(s) and {removed} report file(s)")
+    return 0
+
+
+def remove_session_files(settings: Settings, ids: list[str]) -> int:
+    """Reports written for download are copies of the answers: they go too."""
+    removed = 0
+    for sid in ids:
+        for path in report_paths(settings.reports_dir, sid):
+            if path.exists():
+                path.unlink()
+                removed += 1
+    return removed
 
 
 def cmd_report(args: argparse.Namespace, settings: Settings) -> int:

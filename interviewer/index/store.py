@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
+import shutil
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -20,6 +22,7 @@ if TYPE_CHECKING:
     from langchain_chroma import Chroma
 
 
+log = logging.getLogger(__name__)
 VIEWS = 3  # most vectors one bank entry has (see documents.question_docs)
 
 
@@ -40,6 +43,7 @@ class BuildReport:
     removed: int
     unchanged: int
     seconds: float
+    notice: str | None = None  # set when a broken index was found and rebuilt
 
     @property
     def embedded(self) -> int:
@@ -70,6 +74,8 @@ class BankIndex:
         self.embedder_name: str = getattr(self.embedder, "name", type(self.embedder).__name__.lower())
         self.collection_name = f"bank-{self.embedder_name}"[:60]
         self._store: Chroma | None = None
+        self._bank: Bank | None = None
+        self.notice: str | None = None  # the latest recovery, for the UI and `doctor`
 
     @property
     def store(self) -> Chroma:
@@ -114,6 +120,7 @@ class BankIndex:
     def build(self, bank: Bank, progress: bool = False) -> BuildReport:
         """Embed only documents whose content hash changed; drop documents no longer in the bank."""
         start = time.perf_counter()
+        self._bank = bank
         docs = bank_documents(bank, self.embedder_name)
         if self._store is None and self._manifest_matches(docs):
             # Unchanged bank and untouched store: skip importing and opening Chroma (about 1.5 s).
@@ -167,9 +174,37 @@ class BankIndex:
         kind: str | None = None,
         competency: str | None = None,
     ) -> list[SearchHit]:
-        """Best first. An empty query returns nothing rather than an arbitrary ranking."""
+        """Best first. An empty query returns nothing rather than an arbitrary ranking.
+
+        A store that fails here (corrupted on disk after it was opened) is rebuilt once, with a notice."""
         if not query.strip():
             return []
+        try:
+            return self._search(query, k, track, level, kind, competency)
+        except Exception as e:
+            if self._bank is None:
+                raise
+            self.recover(self._bank, f"the index failed on search ({type(e).__name__})")
+            return self._search(query, k, track, level, kind, competency)
+
+    def recover(self, bank: Bank, reason: str, progress: bool = False) -> BuildReport:
+        """Move the broken index aside and build a fresh one. Nothing in it is user data: it is all the bank's."""
+        self._store = None
+        from chromadb.api.client import SharedSystemClient
+
+        SharedSystemClient.clear_system_cache()  # chromadb caches one client per path; that one is broken
+        aside = self.settings.index_dir.with_name(f"index.broken-{int(time.time())}")
+        if self.settings.index_dir.exists():
+            shutil.rmtree(aside, ignore_errors=True)
+            self.settings.index_dir.rename(aside)
+        log.warning("%s; rebuilt it from the bank (the broken copy is in %s)", reason, aside)
+        report = self.build(bank, progress=progress)
+        self.notice = f"{reason}; it was rebuilt from the bank in {report.seconds:.1f} s"
+        return replace(report, notice=self.notice)
+
+    def _search(
+        self, query: str, k: int, track: str | None, level: str | None, kind: str | None, competency: str | None
+    ) -> list[SearchHit]:
         where = _where({"track": track, "level": level, "kind": kind, "competency": competency})
         # Each question has up to VIEWS vectors, so this many results always hold k distinct entries.
         results = self.store.similarity_search_with_score(query, k=k * VIEWS, filter=where)
@@ -190,6 +225,11 @@ class BankIndex:
 
 
 def open_index(settings: Settings, bank: Bank, progress: bool = False) -> tuple[BankIndex, BuildReport]:
-    """An index that matches the bank: builds on first use, then re-embeds only what changed."""
+    """An index that matches the bank: builds on first use, then re-embeds only what changed.
+
+    A missing index is simply built; a corrupt one is moved aside and rebuilt, and the report says so."""
     index = BankIndex(settings)
-    return index, index.build(bank, progress=progress)
+    try:
+        return index, index.build(bank, progress=progress)
+    except Exception as e:  # chromadb raises many types for a damaged folder; the bank can always rebuild it
+        return index, index.recover(bank, f"the index was unreadable ({type(e).__name__})", progress=progress)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import statistics
 from collections import Counter, defaultdict
+from pathlib import Path
 from typing import Any
 
 from interviewer.bank.loader import Bank
@@ -323,3 +324,8 @@ def to_html(report: dict[str, Any]) -> str:
         f'<meta name="viewport" content="width=device-width,initial-scale=1"><title>{title}</title>'
         f"<style>{_CSS}</style></head><body><main>{''.join(body)}</main></body></html>\n"
     )
+
+
+def report_paths(reports_dir: Path, session_id: str) -> tuple[Path, Path]:
+    """Where a session's downloadable reports are written (Markdown, HTML); deleting a session removes them."""
+    return reports_dir / f"interview-{session_id}.md", reports_dir / f"interview-{session_id}.html"

@@ -123,8 +123,18 @@ class SessionStore:
         ]
 
     def delete(self, session_id: str) -> bool:
+        """Remove a session and its turns for good: freed pages are zeroed and the WAL is folded back and
+        truncated, so the text is not left behind in the database files."""
+        return self._delete("DELETE FROM sessions WHERE id = ?", (session_id,)) > 0
+
+    def delete_all(self) -> int:
+        return self._delete("DELETE FROM sessions", ())
+
+    def _delete(self, sql: str, params: tuple[str, ...]) -> int:
         with self._connect() as db:
+            db.execute("PRAGMA secure_delete=ON")
             db.execute("BEGIN IMMEDIATE")
-            cur = db.execute("DELETE FROM sessions WHERE id = ?", (session_id,))
+            cur = db.execute(sql, params)
             db.execute("COMMIT")
-        return cur.rowcount > 0
+            db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        return cur.rowcount

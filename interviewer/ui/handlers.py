@@ -77,8 +77,9 @@ class Handlers:
         yield ([*chat, {"role": "assistant", "content": "…"}], "", _skip(), _skip(), "", _skip(), None)
         try:
             session, turns, notice = self.service.reply(session_id, text, audio_seconds)
-        except Exception:
-            log.exception("turn failed in session %s", session_id)
+        except Exception as e:  # the message could quote the answer: only its type is logged above DEBUG
+            log.error("turn failed in session %s: %s", session_id, type(e).__name__)
+            log.debug("turn failure details", exc_info=True)
             yield (chat[:-1], text, _skip(), _skip(), "Something went wrong; your answer is back in the box. "
                    "Please send it again.", _skip(), audio_seconds)  # fmt: skip
             return

@@ -69,3 +69,41 @@ def test_rebuild_is_incremental(tmp_path: Path, bank: Bank, embedder: LocalMiniL
 @pytest.mark.parametrize("k", [1, 3, 12])
 def test_k_is_honoured(built_index: BankIndex, k: int) -> None:
     assert len(built_index.search("testing strategy", k=k)) == k
+
+
+def test_a_corrupt_index_is_rebuilt_with_a_notice(tmp_path: Path, bank: Bank, embedder: LocalMiniLM) -> None:
+    from interviewer.index.store import open_index
+
+    settings = Settings(data_dir=tmp_path)
+    index = BankIndex(settings, embedder=embedder)
+    index.build(bank)
+    from chromadb.api.client import SharedSystemClient
+
+    SharedSystemClient.clear_system_cache()
+    db = settings.index_dir / "chroma.sqlite3"
+    db.write_bytes(b"this is not a database" * 1000)  # e.g. a disk error or a half-copied folder
+    (settings.index_dir / f"{index.collection_name}.manifest.json").unlink()
+    reopened, report = open_index(settings, bank)
+    assert report.notice and "rebuilt" in report.notice
+    assert reopened.search("flaky third-party API timeouts", k=1)
+    assert list(tmp_path.glob("index.broken-*")), "the broken copy is kept aside for a look"
+
+
+def test_an_index_that_breaks_after_opening_recovers_on_search(
+    tmp_path: Path, bank: Bank, embedder: LocalMiniLM
+) -> None:
+    import shutil
+
+    settings = Settings(data_dir=tmp_path)
+    index = BankIndex(settings, embedder=embedder)
+    index.build(bank)
+    assert index.search("rate limiter", k=1)
+    index._store = None  # as if the process reopened it after the folder was damaged
+    from chromadb.api.client import SharedSystemClient
+
+    SharedSystemClient.clear_system_cache()
+    shutil.rmtree(settings.index_dir)
+    settings.index_dir.mkdir()
+    (settings.index_dir / "chroma.sqlite3").write_bytes(b"\x00" * 4096)
+    hits = index.search("rate limiter", k=1)
+    assert hits and index.notice and "rebuilt" in index.notice
