@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -71,3 +72,40 @@ def test_clean_answer_reports_what_it_changed() -> None:
     assert text.encode("utf-8") and "surrogate" in text
     text, notice = clean_answer("x" * 30, limit=10)
     assert text == "x" * 10 and notice and "30 characters" in notice
+
+
+@pytest.mark.parametrize(
+    ("kind", "expected"),
+    [
+        ("silence", "No speech was heard"),
+        ("noise", "make out any words"),
+        ("ten-minutes", "limited to 5:00"),
+        ("not-audio", "not"),
+        ("empty", "empty"),
+    ],
+)
+def test_unusable_audio_gets_a_clear_message(client: Any, tmp_path: Path, kind: str, expected: str) -> None:
+    import time
+
+    import numpy as np
+    from gradio_client import handle_file
+
+    from tests.voice.conftest import write_wav
+
+    path = tmp_path / f"{kind}.wav"
+    rng = np.random.default_rng(0)
+    if kind == "silence":
+        write_wav(path, np.zeros(16_000 * 3), 16_000)
+    elif kind == "noise":
+        write_wav(path, rng.normal(0, 3000, 16_000 * 3), 16_000)
+    elif kind == "ten-minutes":
+        write_wav(path, rng.normal(0, 3000, 8_000 * 600), 8_000)
+    elif kind == "not-audio":
+        path.write_bytes(b"%PDF-1.4\n" + bytes(range(256)) * 40)
+    else:
+        path.write_bytes(b"")
+    start = time.monotonic()
+    box, notice = client.predict(handle_file(str(path)), api_name="/transcribe")  # (the State output stays server-side)
+    assert expected.lower() in notice.lower(), notice
+    assert not (isinstance(box, str) and box)  # nothing half-transcribed lands in the answer box
+    assert time.monotonic() - start < 15  # refused quickly, long before a 10-minute decode could finish
