@@ -28,6 +28,7 @@ footer {display: none !important}
 .band-strong {color: #2e7d32} .band-adequate {color: #9a7b00} .band-weak {color: #e65100} .band-poor {color: #c62828}
 .feedback .band {font-size: .95rem; font-weight: 600; text-transform: uppercase; margin-left: .3rem}
 .feedback .delta {font-size: .95rem; font-weight: 500} .muted {color: var(--body-text-color-subdued)}
+#chat button[aria-label="Clear"] {display: none}
 .notice {min-height: 1.5rem} .charts svg {max-width: 100%; height: auto; margin-bottom: .8rem}
 """
 
@@ -35,6 +36,7 @@ SET_URL_JS = """(sid) => {
   const url = new URL(window.location.href);
   if (sid) { url.searchParams.set('session', sid); } else { url.searchParams.delete('session'); }
   window.history.replaceState(null, '', url);
+  document.querySelector('#answer textarea')?.focus();
   return [];
 }"""
 SPEAK_JS = """(on, text) => {
@@ -82,7 +84,7 @@ def _interview(w: Widgets, service: Service) -> None:
         with gr.Column(scale=3):
             _setup(w, service)
             w.status = gr.Markdown("Not started", elem_id="status")
-            w.chat = gr.Chatbot(label="Interview", height=440, buttons=["copy"], render_markdown=False, elem_id="chat")
+            w.chat = gr.Chatbot(label="Interview", height="50vh", buttons=["copy"], render_markdown=False, elem_id="chat")
             w.answer = gr.Textbox(
                 label="Your answer", lines=1, max_lines=10, elem_id="answer",
                 placeholder="Type your answer; Enter sends, Shift+Enter starts a new line",
