@@ -153,7 +153,7 @@ def _md_quote(text: str) -> list[str]:
 
 
 def _md_item(heading: str, e: dict[str, Any]) -> list[str]:
-    lines = [heading, "", f"Score: {_md(_verdict(e))}", ""]
+    lines = [heading, "", f"Score: {_verdict(e)}", ""]  # our own figures and labels: nothing to escape
     for n, answer in enumerate(e["answers"], start=1):
         lines += [f"Answer {n}:" if len(e["answers"]) > 1 else "Answer:", "", *_md_quote(answer)]
     lines += [
@@ -164,7 +164,7 @@ def _md_item(heading: str, e: dict[str, Any]) -> list[str]:
     lines += [f"- follow-up asked: {_md(f)}" for f in e["follow_ups"]]
     lines += [f"- fact revealed: {_md(f)}" for f in e.get("facts_revealed", [])]
     lines += [f"- probe asked: {_md(p)}" for p in e.get("probes", [])]
-    lines += [f'- retry ({_md(_verdict(r))}): "{_md(r["answer"])}"' for r in e["retries"]]
+    lines += [f'- retry ({_verdict(r)}): "{_md(r["answer"])}"' for r in e["retries"]]
     return [*lines, ""]
 
 
