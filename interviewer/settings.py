@@ -48,6 +48,15 @@ class LLMSettings(BaseModel):
     api_key: SecretStr | None = Field(default=None, description="Key for the endpoint; local servers accept any.")
     model: str = Field(default="gpt-4o-mini", description="Model name as the endpoint knows it.")
     timeout_s: float = Field(default=20.0, gt=0, description="Upper bound for one interviewer turn, in seconds.")
+    max_retries: int = Field(
+        default=2, ge=0, le=10, description="Retries of a call after a timeout, 429, 5xx or broken reply, in the turn."
+    )
+    circuit_failures: int = Field(
+        default=3, ge=1, description="Failed requests in a row after which the endpoint is skipped for a while."
+    )
+    circuit_reset_s: float = Field(
+        default=30.0, gt=0, description="Seconds the endpoint is skipped before one trial request goes out."
+    )
 
     @property
     def configured(self) -> bool:

@@ -19,6 +19,7 @@ from interviewer.interview.nonanswers import NO_MORE, answer_candidate_question,
 from interviewer.interview.selection import next_question
 from interviewer.interview.store import SessionStore
 from interviewer.interview.utterances import Voice
+from interviewer.resilience import turn_budget
 from interviewer.scoring.models import AnswerScore
 from interviewer.scoring.rubric import Rubric, from_question, from_stage
 
@@ -62,6 +63,7 @@ class Interviewer:
         self._commit(session, turns)
         return session
 
+    @turn_budget()  # the judge and the policy share one time bound per turn
     def reply(self, session: Session, text: str, audio_seconds: float | None = None) -> list[Turn]:
         """The interviewer's turns in answer to `text`; the session is updated and persisted."""
         text = text[:MAX_ANSWER_CHARS]

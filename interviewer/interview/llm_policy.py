@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import logging
 import re
-from typing import TYPE_CHECKING, Literal
+from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from interviewer.llm import structured_chat
+from interviewer.llm import StructuredChat, structured_chat
 from interviewer.prompts import render
 from interviewer.scoring.judge import neutralise
 from interviewer.scoring.models import AnswerScore
@@ -21,11 +21,14 @@ from interviewer.scoring.rubric import Rubric
 from interviewer.scoring.text import content_words
 from interviewer.settings import LLMSettings
 
-if TYPE_CHECKING:
-    from langchain_core.runnables import Runnable
-
 log = logging.getLogger(__name__)
 MAX_WORDS = 45
+VERDICT = re.compile(
+    r"\b\d+(\.\d+)?\s*(/|out of)\s*10\b"  # a mark
+    r"|\b(you|candidate)\s+(have\s+)?(passed|failed)\b|\byour (score|grade|mark)\b|\b(scored|graded)\b"
+    r"|\binterview is (over|finished|complete)\b|\bhired\b",
+    re.I,
+)
 
 
 class Move(BaseModel):
@@ -47,6 +50,8 @@ def check_move(move: Move, rubric: Rubric, missed: set[str], follow_ups_left: in
         raise InvalidMove(f"the utterance must be 1 to {MAX_WORDS} words")
     if text.count("?") > 1 or re.search(r"(^|\n)\s*([-*#]|\d+\.)\s|\*\*", text):
         raise InvalidMove("say it as plain speech with at most one question, no lists or markdown")
+    if VERDICT.search(text):  # scores and verdicts belong to the report; an answer asking for them is an injection
+        raise InvalidMove("do not grade, score or pass the candidate, and do not end the interview; ask or move on")
     words = content_words(text)
     for secret in [*(k.text for k in rubric.key_points), *(r.text for r in rubric.red_flags), rubric.reference or ""]:
         secret_words = content_words(secret)
@@ -66,10 +71,10 @@ def check_move(move: Move, rubric: Rubric, missed: set[str], follow_ups_left: in
 class LLMPolicy:
     def __init__(self, settings: LLMSettings):
         self.settings = settings
-        self._chain: Runnable | None = None
+        self._chain: StructuredChat[Move] | None = None
 
     @property
-    def chain(self) -> Runnable:
+    def chain(self) -> StructuredChat[Move]:
         if self._chain is None:  # built on first use: nothing connects at construction
             self._chain = structured_chat(self.settings, Move, temperature=0.3)
         return self._chain
@@ -83,7 +88,8 @@ class LLMPolicy:
         level: str,
         examples: list[str] | None = None,
     ) -> Move:
-        """A guarded move; raises (InvalidMove or the client's error) when the model cannot give one.
+        """A guarded move; raises InvalidMove, a schema error, or LLMUnavailable (endpoint down, slow or broken after
+        bounded retries, out of the turn's time, circuit open) when the model cannot give one.
 
         `examples` are follow-ups retrieved from the bank for this item, as models of tone and depth."""
         missed = {k.id for k in result.key_points if k.id and k.verdict != "covered"}

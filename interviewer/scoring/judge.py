@@ -2,18 +2,19 @@
 
 It only ever adds to the offline result. Its quotes must be verbatim spans of the answer (others are dropped),
 a "covered" with no verifiable quote counts as partial, a detected prompt injection is always kept, and the
-final score is the documented formula over the merged verdicts. On any failure the offline result stands and
-`engine` says so.
+final score is the documented formula over the merged verdicts. On any failure (the endpoint down, slow or broken
+after bounded retries within the turn's time budget, its circuit open, or output invalid twice) the offline result
+stands and `engine` says so.
 """
 
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING, Literal
+from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from interviewer.llm import structured_chat
+from interviewer.llm import StructuredChat, structured_chat
 from interviewer.prompts import render
 from interviewer.scoring.feedback import feedback
 from interviewer.scoring.formula import Features, combine, coverage
@@ -22,9 +23,6 @@ from interviewer.scoring.rubric import Rubric
 from interviewer.scoring.scorer import verify_evidence
 from interviewer.scoring.tokens import TokenCounter
 from interviewer.settings import LLMSettings
-
-if TYPE_CHECKING:
-    from langchain_core.runnables import Runnable
 
 log = logging.getLogger(__name__)
 ANSWER_BUDGET = 1500  # tokens of the answer the judge sees; longer answers are trimmed
@@ -57,10 +55,10 @@ class LLMJudge:
     def __init__(self, settings: LLMSettings, counter: TokenCounter | None = None):
         self.settings = settings
         self.counter = counter or TokenCounter()
-        self._chain: Runnable | None = None
+        self._chain: StructuredChat[Judgement] | None = None
 
     @property
-    def chain(self) -> Runnable:
+    def chain(self) -> StructuredChat[Judgement]:
         if self._chain is None:  # built on first use: nothing connects at construction
             self._chain = structured_chat(self.settings, Judgement, temperature=0)
         return self._chain
@@ -86,10 +84,8 @@ class LLMJudge:
             except ValueError as e:  # the output failed validation: re-ask once, telling the model why
                 log.info("judge output invalid, re-asking once: %s", type(e).__name__)
                 verdict = self.chain.invoke(f"{prompt}\n\nYour previous reply was invalid: {e}. Reply again.")
-            if not isinstance(verdict, Judgement):
-                raise TypeError(f"unexpected judge output {type(verdict).__name__}")
         except Exception as e:
-            reason = f"{type(e).__name__}: {str(e)[:120]}".strip()
+            reason = " ".join(f"{type(e).__name__}: {e}".split())[:120]  # one line: it is shown next to the answer
             log.warning("LLM judge failed, offline result stands: %s", type(e).__name__)
             return offline.model_copy(update={"engine": f"offline (llm failed: {reason})"})
         return self._merge(rubric, answer, offline, verdict)

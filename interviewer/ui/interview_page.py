@@ -84,7 +84,9 @@ def _interview(w: Widgets, service: Service) -> None:
         with gr.Column(scale=3):
             _setup(w, service)
             w.status = gr.Markdown("Not started", elem_id="status")
-            w.chat = gr.Chatbot(label="Interview", height="50vh", buttons=["copy"], render_markdown=False, elem_id="chat")
+            w.chat = gr.Chatbot(
+                label="Interview", height="50vh", buttons=["copy"], render_markdown=False, elem_id="chat"
+            )
             w.answer = gr.Textbox(
                 label="Your answer", lines=1, max_lines=10, elem_id="answer",
                 placeholder="Type your answer; Enter sends, Shift+Enter starts a new line",
