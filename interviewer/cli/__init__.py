@@ -8,7 +8,15 @@ import sys
 from collections.abc import Sequence
 
 from interviewer.bank.loader import BankError
-from interviewer.cli import bank_cmds, doctor_cmds, eval_cmds, index_cmds, interview_cmds, score_cmds
+from interviewer.cli import (
+    bank_cmds,
+    doctor_cmds,
+    eval_cmds,
+    index_cmds,
+    interview_cmds,
+    reliability_cmds,
+    score_cmds,
+)
 from interviewer.ingest.parse import IngestError
 from interviewer.settings import get_settings
 
@@ -24,6 +32,7 @@ def build_parser() -> argparse.ArgumentParser:
     score_cmds.register(sub)
     doctor_cmds.register(sub)
     interview_cmds.register(sub)
+    reliability_cmds.register(sub)
     return parser
 
 

@@ -56,11 +56,11 @@ class Interviewer:
         if plan.scenario:
             self.bank.scenario(plan.scenario)  # fail early, listing the known scenarios
         session = Session(id=session_id or uuid.uuid4().hex[:12], plan=plan)
-        self.store.create(session)
         voice = self._voice(session)
         turns = [Turn(role="interviewer", text=voice.say("greeting"), kind="greeting")]
         turns += self._next_item(session, voice)
-        self._commit(session, turns)
+        session.turns.extend(turns)
+        self.store.create(session)  # the session and its opening turns in one transaction
         return session
 
     @turn_budget()  # the judge and the policy share one time bound per turn

@@ -66,12 +66,18 @@ class SessionStore:
             db.execute("COMMIT")
 
     def create(self, session: Session) -> None:
+        """The session row and the turns it already holds (the greeting), in one transaction: a crash leaves
+        either nothing or a session the candidate can see."""
         now = time.time()
         with self._connect() as db:
             db.execute("BEGIN IMMEDIATE")
             db.execute(
                 "INSERT INTO sessions VALUES (?, ?, ?, ?, ?)",
                 (session.id, now, now, session.plan.model_dump_json(), session.state.model_dump_json()),
+            )
+            db.executemany(
+                "INSERT INTO turns VALUES (?, ?, ?, ?)",
+                [(session.id, i, t.model_dump_json(), now) for i, t in enumerate(session.turns)],
             )
             db.execute("COMMIT")
 

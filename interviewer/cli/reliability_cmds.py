@@ -1,0 +1,69 @@
+"""`interviewer reliability crash|load`: the real app under SIGKILL and under many concurrent candidates."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from interviewer.reliability.app_process import AppError
+from interviewer.settings import Settings
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    rel = sub.add_parser("reliability", help="crash durability and load/isolation harnesses against the real app")
+    rel_sub = rel.add_subparsers(dest="reliability_command", required=True, metavar="HARNESS")
+    crash = rel_sub.add_parser("crash", help="kill -9 the app mid-interview, restart it, check no turn was lost")
+    crash.add_argument("--trials", type=int, default=30, help="kills (default 30)")
+    crash.add_argument("--seed", type=int, default=0, help="seeds the kill moments and the answers")
+    crash.add_argument("--candidates", type=int, default=3, help="concurrent candidates (default 3)")
+    _common(crash)
+    crash.set_defaults(func=cmd_crash)
+    load = rel_sub.add_parser("load", help="many concurrent candidates: latency, errors, session isolation")
+    load.add_argument("--candidates", type=int, default=50, help="concurrent candidates (default 50)")
+    load.add_argument("--duration", type=float, default=120.0, help="seconds of interviewing (default 120)")
+    load.add_argument("--seed", type=int, default=0)
+    _common(load)
+    load.set_defaults(func=cmd_load)
+
+
+def _common(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--data-dir", type=Path, help="the app's data directory (default: a temporary one, removed "
+                   "after a clean run; an existing one with a built index starts faster)")  # fmt: skip
+    p.add_argument("--json", action="store_true", help="print the report as JSON")
+
+
+def _positive(value: float, name: str) -> None:
+    if value <= 0:
+        raise ValueError(f"{name} must be positive, got {value}")
+
+
+def cmd_crash(args: argparse.Namespace, settings: Settings) -> int:
+    from interviewer.reliability.crash import CrashConfig, run_crash
+
+    _positive(args.trials, "--trials")
+    _positive(args.candidates, "--candidates")
+    config = CrashConfig(trials=args.trials, seed=args.seed, candidates=args.candidates, data_dir=args.data_dir)
+    try:
+        report = run_crash(config, settings, progress=not args.json)
+    except AppError as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 1
+    print(json.dumps(report.model_dump(), indent=2) if args.json else report.table())
+    return 0 if report.ok else 1
+
+
+def cmd_load(args: argparse.Namespace, settings: Settings) -> int:
+    from interviewer.reliability.load import LoadConfig, run_load
+
+    _positive(args.candidates, "--candidates")
+    _positive(args.duration, "--duration")
+    config = LoadConfig(candidates=args.candidates, duration_s=args.duration, seed=args.seed, data_dir=args.data_dir)
+    try:
+        report = run_load(config, settings, progress=not args.json)
+    except AppError as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 1
+    print(json.dumps(report.model_dump(), indent=2) if args.json else report.table())
+    return 0 if report.ok else 1
