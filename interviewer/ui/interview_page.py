@@ -121,7 +121,8 @@ def build_app(service: Service) -> gr.Blocks:
 
     w = Widgets()
     tts = service.settings.voice.tts
-    with gr.Blocks(title="Mock interviewer") as page:
+    # Uploaded and recorded answers are copies of someone's voice: cleared hourly and at every restart.
+    with gr.Blocks(title="Mock interviewer", delete_cache=(3600, 3600)) as page:
         gr.Markdown("# Mock interviewer for Python roles")
         gr.HTML(views.badge(service.engine, service.stt_engine, "browser speech" if tts == "browser" else tts))
         w.sid = gr.Textbox("", visible=False)  # a component, not gr.State: the page script reads it for the URL
