@@ -5,9 +5,11 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 from interviewer.reliability.app_process import AppError
+from interviewer.reliability.reports import CrashReport, LoadReport
 from interviewer.settings import Settings
 
 
@@ -45,13 +47,7 @@ def cmd_crash(args: argparse.Namespace, settings: Settings) -> int:
     _positive(args.trials, "--trials")
     _positive(args.candidates, "--candidates")
     config = CrashConfig(trials=args.trials, seed=args.seed, candidates=args.candidates, data_dir=args.data_dir)
-    try:
-        report = run_crash(config, settings, progress=not args.json)
-    except AppError as e:
-        print(f"error: {e}", file=sys.stderr)
-        return 1
-    print(json.dumps(report.model_dump(), indent=2) if args.json else report.table())
-    return 0 if report.ok else 1
+    return _run(lambda: run_crash(config, settings, progress=not args.json), args.json)
 
 
 def cmd_load(args: argparse.Namespace, settings: Settings) -> int:
@@ -60,10 +56,15 @@ def cmd_load(args: argparse.Namespace, settings: Settings) -> int:
     _positive(args.candidates, "--candidates")
     _positive(args.duration, "--duration")
     config = LoadConfig(candidates=args.candidates, duration_s=args.duration, seed=args.seed, data_dir=args.data_dir)
+    return _run(lambda: run_load(config, settings, progress=not args.json), args.json)
+
+
+def _run(harness: Callable[[], CrashReport | LoadReport], as_json: bool) -> int:
+    """Run a harness, print its report (a table or JSON), and exit 1 on any failure or when the app won't start."""
     try:
-        report = run_load(config, settings, progress=not args.json)
+        report = harness()
     except AppError as e:
         print(f"error: {e}", file=sys.stderr)
         return 1
-    print(json.dumps(report.model_dump(), indent=2) if args.json else report.table())
+    print(json.dumps(report.model_dump(), indent=2) if as_json else report.table())
     return 0 if report.ok else 1

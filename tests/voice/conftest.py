@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import shutil
-import socket
 import subprocess
 import wave
 from pathlib import Path
@@ -47,14 +46,6 @@ def tone(seconds: float, rate: int, amplitude: float = 8000.0, hz: float = 440.0
 def espeak(text: str, path: Path) -> Path:
     subprocess.run([ESPEAK, "-w", str(path), "--", text], check=True, capture_output=True)
     return path
-
-
-def refused_url() -> str:
-    """An endpoint on a port nothing listens on: the socket is closed before it is used."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    return f"http://127.0.0.1:{port}/v1"
 
 
 def read_samples(path: Path) -> tuple[np.ndarray, int]:

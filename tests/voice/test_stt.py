@@ -15,8 +15,8 @@ from interviewer.settings import LLMSettings, Settings, VoiceSettings
 from interviewer.voice import AudioError, Transcript, get_transcriber
 from interviewer.voice.audio import RATE
 from interviewer.voice.stt import _OFFLINE
-from tests.fake_openai import FakeOpenAI
-from tests.voice.conftest import EXPECTED_WORD, espeak, needs_espeak, read_samples, refused_url, write_wav
+from tests.fake_openai import FakeOpenAI, refused_url
+from tests.voice.conftest import EXPECTED_WORD, espeak, needs_espeak, read_samples, write_wav
 
 
 @pytest.fixture
