@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from interviewer.bank.loader import BankError
 from interviewer.cli import (
     bank_cmds,
+    bench_cmds,
     doctor_cmds,
     eval_cmds,
     index_cmds,
@@ -29,6 +30,7 @@ def build_parser() -> argparse.ArgumentParser:
     bank_cmds.register(sub)
     index_cmds.register(sub)
     eval_cmds.register(sub)
+    bench_cmds.register(sub)
     score_cmds.register(sub)
     doctor_cmds.register(sub)
     interview_cmds.register(sub)

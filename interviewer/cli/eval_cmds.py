@@ -1,4 +1,4 @@
-"""`interviewer eval SUITE...` and `interviewer bench`."""
+"""`interviewer eval SUITE...`."""
 
 from __future__ import annotations
 
@@ -10,7 +10,6 @@ from typing import Any
 import yaml
 
 from interviewer.bank.loader import Bank, load_bank
-from interviewer.bench import format_table, run_index_bench, run_scoring_bench, run_turn_bench
 from interviewer.settings import Settings
 
 SUITES = ("retrieval", "scoring")
@@ -24,9 +23,6 @@ def register(sub: argparse._SubParsersAction) -> None:
     ev.add_argument("--json", action="store_true", help="print results as JSON")
     ev.add_argument("--check", action="store_true", help="exit 1 if a figure misses evals/thresholds.yaml")
     ev.set_defaults(func=cmd_eval)
-    bench = sub.add_parser("bench", help="measure and print performance figures")
-    bench.add_argument("--json", action="store_true", help="print figures as JSON")
-    bench.set_defaults(func=cmd_bench)
 
 
 def _suites(requested: list[str]) -> list[str]:
@@ -97,9 +93,3 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
     for miss in misses:
         print(f"regression: {miss}", file=sys.stderr)
     return 1 if misses else 0
-
-
-def cmd_bench(args: argparse.Namespace, settings: Settings) -> int:
-    figures = run_index_bench(settings) | run_scoring_bench(settings) | run_turn_bench(settings)
-    print(json.dumps(figures, indent=2) if args.json else format_table(figures))
-    return 0
