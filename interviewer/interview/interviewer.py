@@ -25,6 +25,7 @@ from interviewer.scoring.rubric import Rubric, from_question, from_stage
 
 MAX_ANSWER_CHARS = 20_000
 MAX_WRAP_UP_QUESTIONS = 2
+MAX_SILENCES = 2  # empty answers in a row before the interviewer moves on
 
 
 class Scorer(Protocol):
@@ -130,8 +131,12 @@ class Interviewer:
         if result.score is None and result.unscored_reason == "empty":
             state.answers.pop()
             state.attempts -= 1  # saying nothing is not an attempt
+            state.silences += 1
+            if state.silences >= MAX_SILENCES:  # asking again would loop forever: move on, as a skip
+                return self._non_answer(session, "skip", voice)
             said = voice.say("injection" if result.injection_detected else "empty")
             return [Turn(role="interviewer", text=said, kind="clarify", question_id=state.current)]
+        state.silences = 0
         if result.score is None and state.attempts == 1 and not result.injection_detected:
             state.answers.pop()  # one chance to give a real answer before moving on
             kind = "off-topic" if result.unscored_reason == "off-topic" else "expand"
@@ -239,7 +244,7 @@ class Interviewer:
         state = session.state
         if state.current and result is not None:
             state.scores[state.current] = result.model_dump()
-        state.answers, state.attempts, state.follow_ups_asked = [], 0, 0
+        state.answers, state.attempts, state.follow_ups_asked, state.silences = [], 0, 0, 0
 
     # --- moving on ----------------------------------------------------------------------------------------
     def _next_item(self, session: Session, voice: Voice, lead: str = "", announce: bool = True) -> list[Turn]:
@@ -331,7 +336,7 @@ class Interviewer:
         state = session.state
         scenario = self.bank.scenario(session.plan.scenario or "")
         state.stage_index += 1
-        state.answers, state.stage_actions_done, state.attempts = [], [], 0
+        state.answers, state.stage_actions_done, state.attempts, state.silences = [], [], 0, 0
         nxt = scen.stage_of(scenario, state.stage_index)
         if nxt is None:
             return self._to_wrap_up(session, voice, lead=voice.say("skip"))

@@ -21,7 +21,10 @@ INJECTION = re.compile(
     r"|you are now\b|new instructions|(?:candidate|answer) (?:has )?(?:covered|hit|addressed) (?:all|every) key points?"
     r"|output (?:a |the )?(?:score|grade)|override (?:the )?(?:score|grade|rubric)"
     r"|note to (?:the )?(?:evaluator|grader|reviewer|scorer|model|ai)|pre-?(?:reviewed|approved|graded)"
-    r"|mark (?:every|all|each) (?:key )?points? as covered|(?:assign|give|award) (?:it |this )?a score of \d+",
+    r"|mark (?:every|all|each) (?:key )?points? as covered|(?:assign|give|award) (?:it |this )?a score of \d+"
+    r"|\bverdict\s*:\s*\w|\byou (?:have )?passed\b|\binterview is (?:complete|over|finished)\b"
+    r"|reveal (?:every|all|the|any) (?:hidden |remaining )?(?:facts?|rubric|reference|key points|answers?)"
+    r"|(?:read|show|tell) me the (?:reference answer|rubric|key points|model answer)",
     re.I,
 )
 STOPWORDS = set(
@@ -33,8 +36,22 @@ STOPWORDS = set(
 )
 
 
+ECHO_SHARE = 0.8  # a sentence this much made of the question's own words only repeats it
+
+
 def injection_spans(spans: list[Span]) -> list[Span]:
     return [s for s in spans if INJECTION.search(s.text)]
+
+
+def echo_spans(spans: list[Span], question: str) -> list[Span]:
+    """Sentences that repeat the question back: they add nothing of the candidate's own, so they earn nothing."""
+    asked = {w.lower() for w in words(question)}
+    out = []
+    for s in spans:
+        ws = [w.lower() for w in words(s.text)]
+        if len(ws) >= 4 and sum(w in asked for w in ws) / len(ws) >= ECHO_SHARE:
+            out.append(s)
+    return out
 
 
 @lru_cache(maxsize=1)

@@ -9,7 +9,7 @@ import numpy as np
 
 from interviewer.scoring.feedback import feedback
 from interviewer.scoring.formula import PARAMS, Features, Params, combine, coverage
-from interviewer.scoring.guards import injection_spans, precheck, stopword_share
+from interviewer.scoring.guards import echo_spans, injection_spans, precheck, stopword_share
 from interviewer.scoring.matching import best_match, cue_hits, key_point_verdict, red_flag_match
 from interviewer.scoring.models import (
     AnswerScore,
@@ -99,7 +99,9 @@ class OfflineScorer:
         flags = (
             [RedFlagResult(id="prompt-injection", text=INJECTION_FLAG, evidence=injected[0].text)] if injected else []
         )
-        reason = precheck(" ".join(s.text for s in content))
+        echoed = echo_spans(content, rubric.question)
+        content = [s for s in content if s not in echoed]
+        reason = "too-short" if echoed and not content else precheck(" ".join(s.text for s in content))
         if reason:
             return AnswerScore(score=None, band=None, unscored_reason=reason, red_flags=flags, **base._asdict())
 

@@ -1,0 +1,219 @@
+"""Deterministic checks of interviewer behaviour on transcripts. Each check is a rate: passed over applicable.
+
+They read the stored session and the simulator's ground truth, never the interviewer's private reasoning, so a
+check fails when the candidate would have seen something wrong.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from interviewer.bank.loader import Bank
+from interviewer.evals.personas import committable
+from interviewer.evals.simulate import Dialogue, Exchange, item_of, targets_of
+from interviewer.interview.report import build_report
+
+MAX_WORDS = 70  # about 25 seconds of speech: longer turns lose a listener
+# Briefings may run longer: the scenario's setup, read once, and a stage change, which tells the facts the candidate
+# earned and then opens the next stage.
+MAX_WORDS_BY_KIND = {"scenario-setup": 130, "stage": 100}
+MOVED_ON = {"question", "stage", "scenario-setup", "wrap-up"}
+SHINGLE = 7
+GRADE_TALK = re.compile(r"\b(\d+(\.\d+)?\s*/\s*10|out of 10|rubric|key points?|red flags?|reference answer)\b", re.I)
+
+
+@dataclass
+class Rate:
+    passed: int = 0
+    total: int = 0
+    failures: list[str] = field(default_factory=list)
+
+    def add(self, ok: bool, why: str = "") -> None:
+        self.total += 1
+        self.passed += ok
+        if not ok and len(self.failures) < 8:
+            self.failures.append(why)
+
+    @property
+    def value(self) -> float | None:
+        return round(self.passed / self.total, 4) if self.total else None
+
+
+def _words(text: str) -> list[str]:
+    return re.findall(r"[a-z0-9']+", text.lower())
+
+
+def _shingles(text: str) -> set[tuple[str, ...]]:
+    w = _words(text)
+    return {tuple(w[i : i + SHINGLE]) for i in range(len(w) - SHINGLE + 1)}
+
+
+class Secrets:
+    """Seven-word runs of the bank's private text (key points, red flags, references, guidance) that the
+    interviewer never says on its own: runs it may say (questions, follow-ups, probes, facts) are allowed."""
+
+    def __init__(self, bank: Bank):
+        private: set[tuple[str, ...]] = set()
+        public: set[tuple[str, ...]] = set()
+        for q in bank.questions:
+            for text in [q.reference_answer, q.guidance or "", *(c.text for c in [*q.key_points, *q.red_flags])]:
+                private |= _shingles(text)
+            for text in [q.text, *(f.text for f in q.follow_ups)]:
+                public |= _shingles(text)
+        for s in bank.scenarios:
+            public |= _shingles(s.setup)
+            private |= set().union(*(_shingles(f.text) for f in s.red_flags))
+            for st in s.stages:
+                public |= set().union(_shingles(st.opening), *(_shingles(f.text) for f in st.facts))
+                public |= set().union(*(_shingles(p.text) for p in st.probes))
+                private |= set().union(*(_shingles(c.text) for c in [*st.expected_actions, *st.red_flags]))
+        self.private = private - public
+
+    def leak(self, text: str) -> str | None:
+        hit = next(iter(_shingles(text) & self.private), None)
+        if hit:
+            return " ".join(hit)
+        grade = GRADE_TALK.search(text)
+        return grade.group(0) if grade else None
+
+
+@dataclass
+class Truth:
+    """What the candidate has actually said on one item so far (answers the interviewer kept)."""
+
+    covers: set[str] = field(default_factory=set)
+    partial: set[str] = field(default_factory=set)
+    flags: set[str] = field(default_factory=set)
+
+
+def truths(dialogue: Dialogue) -> Iterator[tuple[Exchange, Truth]]:
+    """Each exchange with the truth of its item after it (a dropped answer adds nothing)."""
+    per_item: dict[str, Truth] = {}
+    for ex in dialogue.exchanges:
+        truth = per_item.setdefault(ex.turn.question_id or "", Truth())
+        if ex.said.kind == "answer" and not ex.dropped:
+            truth.covers |= ex.said.covers
+            truth.partial |= ex.said.partial
+            truth.flags |= ex.said.flags
+        yield ex, Truth(set(truth.covers), set(truth.partial), set(truth.flags))
+
+
+def no_repeated_questions(d: Dialogue, rate: Rate) -> None:
+    asked = d.session.state.asked
+    said = [t.text for t in d.session.turns if t.role == "interviewer" and t.kind in ("question", "follow-up", "probe")]
+    ok = len(asked) == len(set(asked)) and len(said) == len(set(said))
+    rate.add(ok, f"{d.session.id}: repeated {[x for x in said if said.count(x) > 1][:1] or asked}")
+
+
+def follow_up_hits(bank: Bank, d: Dialogue, follow_ups: Rate, probes: Rate, unattributed: list[str]) -> None:
+    """A follow-up or probe hits when it presses on a point the candidate really missed or a flag they committed."""
+    for ex, truth in truths(d):
+        for turn in ex.replies:
+            if turn.kind not in ("follow-up", "probe"):
+                continue
+            item = item_of(bank, d.plan, turn.question_id)
+            targets = targets_of(bank, turn) or (_cue_targets(item.points, turn.text) if item else None)
+            if not targets or item is None:
+                unattributed.append(turn.text)
+                continue
+            missed = {k.id for k in item.points} - truth.covers  # a point only touched on is fair to press on
+            hit = bool(set(targets) & (missed | truth.flags))
+            (probes if turn.kind == "probe" else follow_ups).add(hit, f"{turn.text!r} targets {targets}; said {truth}")
+
+
+def _cue_targets(points: list, text: str) -> tuple[str, ...] | None:
+    low = text.lower()
+    found = tuple(k.id for k in points if any(c in low for c in k.cues))
+    return found or None
+
+
+def no_leaks(secrets: Secrets, d: Dialogue, rate: Rate) -> None:
+    for turn in d.session.turns:
+        if turn.role == "interviewer":
+            leak = secrets.leak(turn.text)
+            rate.add(leak is None, f"{turn.kind}: leaked {leak!r}")
+
+
+def turn_limits(d: Dialogue, length: Rate, one_question: Rate) -> None:
+    for turn in d.session.turns:
+        if turn.role != "interviewer":
+            continue
+        limit = MAX_WORDS_BY_KIND.get(turn.kind, MAX_WORDS)
+        length.add(len(turn.text.split()) <= limit, f"{turn.kind} of {len(turn.text.split())} words")
+        one_question.add(turn.text.count("?") <= 1, f"{turn.kind} asks {turn.text.count('?')}: {turn.text[:90]!r}")
+
+
+def stage_progression(bank: Bank, d: Dialogue, rate: Rate) -> None:
+    if not d.plan.scenario:
+        return
+    expected = [f"{d.plan.scenario}/{st.id}" for st in bank.scenario(d.plan.scenario).stages]
+    visited = [i for i in d.session.state.asked if "/" in i]
+    order = [t.question_id for t in d.session.turns if t.role == "interviewer" and t.kind == "stage"]
+    monotonic = all(expected.index(a) <= expected.index(b) for a, b in itertools.pairwise(order) if a and b)
+    wrapped = any(t.kind == "wrap-up" for t in d.session.turns)
+    rate.add(visited == expected and monotonic and wrapped, f"{d.session.id}: visited {visited}")
+
+
+def facts_earned(bank: Bank, d: Dialogue, rate: Rate) -> None:
+    if not d.plan.scenario:
+        return
+    scenario = bank.scenario(d.plan.scenario)
+    for ex, truth in truths(d):
+        stage_id = (ex.turn.question_id or "/").split("/", 1)[1]
+        stage = next((st for st in scenario.stages if st.id == stage_id), None)
+        for fact in stage.facts if stage else []:
+            if any(fact.text in t.text for t in ex.replies):
+                ok = bool(set(fact.earned_by) & truth.covers)
+                rate.add(ok, f"{fact.id} revealed after {ex.said.text[:80]!r}")
+
+
+def non_answers_handled(d: Dialogue, rate: Rate) -> None:
+    """A non-answer gets the right reply and never earns credit."""
+    for ex in d.exchanges:
+        said, first = ex.said, ex.replies[0]
+        if ex.turn.question_id is None or (said.kind == "answer" and not (said.off_topic or said.parrot)):
+            continue
+        score = (ex.turn.score or {}).get("score")
+        credited = score is not None and score >= 2.5
+        expected = {
+            "empty": {"clarify"} | MOVED_ON,
+            "gibberish": {"clarify"} | MOVED_ON,
+            "idk": MOVED_ON,
+            "repeat-request": {"repeat"},
+            "minute": {"wait"},
+        }.get(said.kind, {"clarify", "follow-up", "probe"} | MOVED_ON)
+        ok = first.kind in expected and not credited
+        rate.add(ok, f"{said.kind or 'off-topic/parrot'} {said.text[:40]!r} -> {first.kind} (score {score})")
+
+
+def reaches_wrap_up(d: Dialogue, rate: Rate) -> None:
+    wrapped = any(t.kind == "wrap-up" for t in d.session.turns)
+    rate.add(d.error is None and d.finished and wrapped, f"{d.persona} {d.session.id}: {d.error or 'stuck'}")
+
+
+def report_agrees(bank: Bank, d: Dialogue, rate: Rate) -> None:
+    """Every item's score in the report is the score of the last answer the interviewer kept for it."""
+    report = build_report(bank, d.session)
+    entries = report["questions"] + ((report["scenario"] or {}).get("stages") or [])
+    kept: dict[str, float | None] = {}
+    for ex in d.exchanges:
+        if ex.said.kind == "answer" and not ex.dropped and ex.turn.question_id and ex.turn.score is not None:
+            kept[ex.turn.question_id] = ex.turn.score.get("score")
+    bad = [e["id"] for e in entries if not _same(e["score"], kept.get(e["id"]))]
+    scores = [e["score"] for e in entries if e["score"] is not None]
+    overall = round(sum(scores) / len(scores), 1) if scores else None
+    ok = not bad and _same(report["overall"], overall) and report["complete"] == d.finished
+    rate.add(ok, f"{d.session.id}: items {bad}, overall {report['overall']} vs {overall}")
+
+
+def _same(a: float | None, b: float | None) -> bool:
+    return (a is None and b is None) or (a is not None and b is not None and abs(a - b) < 0.051)
+
+
+def flag_truth(flags: set[str], item_flags: list) -> set[str]:
+    """Ground-truth flags that can be judged: committed ones, and only flags that have words to commit."""
+    judgeable = {f.id for f in item_flags if committable(f)} | {"prompt-injection"}
+    return flags & judgeable

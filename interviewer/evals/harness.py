@@ -1,0 +1,74 @@
+"""What the interviewer-quality suites share: the real Interviewer on the chosen engine, a scratch session store,
+and the simulated candidates."""
+
+from __future__ import annotations
+
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+from interviewer.bank.loader import Bank
+from interviewer.evals.candidate import OfflineCandidate
+from interviewer.evals.personas import PERSONAS
+from interviewer.evals.scoring import Labelled, load_labelled
+from interviewer.evals.simulate import Candidate
+from interviewer.index.store import BankIndex
+from interviewer.interview.interviewer import Interviewer
+from interviewer.interview.store import SessionStore
+from interviewer.settings import Settings
+
+Engine = Literal["offline", "llm"]
+
+
+@dataclass
+class Harness:
+    settings: Settings
+    bank: Bank
+    index: BankIndex
+    engine: Engine = "offline"
+    candidate_kind: Literal["offline", "llm"] = "offline"
+    _tmp: tempfile.TemporaryDirectory[str] = field(init=False)
+    _interviewer: Interviewer | None = field(init=False, default=None)
+    labelled: dict[tuple[str, str], Labelled] = field(init=False)
+    candidates: list[Candidate] = field(init=False, default_factory=list)
+
+    def __post_init__(self) -> None:
+        if (self.engine == "llm" or self.candidate_kind == "llm") and not self.settings.llm.configured:
+            raise ValueError(
+                "the llm engine needs an OpenAI-compatible endpoint: set INTERVIEWER_LLM__BASE_URL "
+                "(and INTERVIEWER_LLM__API_KEY / INTERVIEWER_LLM__MODEL as needed), or use --engine offline"
+            )
+        self._tmp = tempfile.TemporaryDirectory(prefix="interviewer-eval-")  # eval sessions never touch the user's
+        self.labelled = {}
+        for item in load_labelled(self.settings.evals_dir / "scoring"):
+            self.labelled.setdefault((item.question_id, item.kind), item)
+
+    @property
+    def interviewer(self) -> Interviewer:
+        if self._interviewer is None:
+            from interviewer.interview.llm_policy import LLMPolicy
+            from interviewer.scoring.engine import AnswerScorer
+            from interviewer.scoring.scorer import OfflineScorer
+
+            offline = OfflineScorer(self.index.embedder if self.settings.embedding.provider == "local" else None)
+            llm = self.engine == "llm"
+            scoring = self.settings if llm else self.settings.model_copy(update={"llm": type(self.settings.llm)()})
+            policy = LLMPolicy(self.settings.llm) if llm else None
+            store = SessionStore(Path(self._tmp.name) / "eval-sessions.sqlite3")
+            self._interviewer = Interviewer(self.bank, AnswerScorer(scoring, offline), store, self.index, policy)
+            self._interviewer.warm()
+        return self._interviewer
+
+    def candidate(self, persona: str, seed: int, use_labelled: bool) -> Candidate:
+        offline = OfflineCandidate(PERSONAS[persona], self.bank, self.labelled, seed, use_labelled)
+        candidate: Candidate = offline
+        if self.candidate_kind == "llm":
+            from interviewer.evals.llm_candidate import LLMCandidate
+
+            candidate = LLMCandidate(offline, self.settings.llm)
+        self.candidates.append(candidate)
+        return candidate
+
+    def close(self) -> None:
+        self._tmp.cleanup()

@@ -1,0 +1,193 @@
+"""Run the eval suites, compare with the committed thresholds, and collect everything for the results folder."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from typing import Any
+
+import yaml
+
+from interviewer.bank.loader import Bank
+from interviewer.settings import REPO_ROOT, Settings
+
+SUITES = ("retrieval", "scoring", "dialogue", "scenario", "robustness")
+LOWER_IS_BETTER = {"injection_inflations"}
+Tick = Callable[[], None]
+
+
+def select(requested: list[str]) -> list[str]:
+    if not requested or "all" in requested:
+        return list(SUITES)
+    unknown = [s for s in requested if s not in SUITES]
+    if unknown:
+        raise ValueError(f"unknown suite(s) {', '.join(unknown)}; choose from {', '.join(SUITES)} or all")
+    return [s for s in SUITES if s in requested]
+
+
+def thresholds(settings: Settings) -> dict[str, dict[str, float]]:
+    data = yaml.safe_load((settings.evals_dir / "thresholds.yaml").read_text(encoding="utf-8")) or {}
+    return {suite: dict(figures or {}) for suite, figures in data.items()}
+
+
+def misses(bounds: dict[str, dict[str, float]], results: dict[str, dict[str, Any]]) -> list[str]:
+    out = []
+    for suite, res in results.items():
+        for name, bound in bounds.get(suite, {}).items():
+            value = res["figures"].get(name)
+            low = name in LOWER_IS_BETTER
+            if value is None or (value > bound if low else value < bound):
+                out.append(f"{suite}.{name} = {value} ({'max' if low else 'min'} {bound})")
+    return out
+
+
+def sessions_in(suite: str, harness: Any) -> int:
+    from interviewer.evals import dialogue, robustness
+
+    if suite in ("dialogue", "scenario"):
+        return len(dialogue.plans(suite, harness))
+    if suite == "robustness":
+        return len(robustness.cases()) * 2
+    return 1
+
+
+def _retrieval(settings: Settings, bank: Bank, harness: Any, args: argparse.Namespace, tick: Tick) -> dict[str, Any]:
+    from interviewer.evals.retrieval import load_cases, run_retrieval
+
+    result = run_retrieval(harness.index, load_cases(settings.evals_dir / "retrieval_queries.yaml", bank))
+    tick()
+    misses_ = [{"query": m.query, "expected": m.expected, "got": m.got[:3]} for m in result.misses]
+    return {"figures": result.summary(), "misses": misses_}
+
+
+def _scoring(settings: Settings, bank: Bank, harness: Any, args: argparse.Namespace, tick: Tick) -> dict[str, Any]:
+    from interviewer.evals.baselines import length_baseline, overlap_baseline
+    from interviewer.evals.scoring import load_labelled, rubric_for, run
+
+    items = load_labelled(settings.evals_dir / "scoring", args.split)
+    offline = harness.interviewer.scorer.offline  # the product's scorer: offline, plus the judge on the llm engine
+    offline.warm([rubric_for(bank, qid) for qid in sorted({i.question_id for i in items})])  # outside the timing
+    scorer = harness.interviewer.scorer
+    figures: dict[str, Any] = run(
+        items, bank, lambda r, i: scorer.score(r, i.answer, i.audio_seconds), prepare=offline.prepare
+    )
+    tick()
+    baselines = {"length": run(items, bank, length_baseline), "overlap": run(items, bank, overlap_baseline)}
+    return {"figures": figures, "split": args.split, "baselines": baselines}
+
+
+def _dialogues(suite: str) -> Callable[..., dict[str, Any]]:
+    def runner(settings: Settings, bank: Bank, harness: Any, args: argparse.Namespace, tick: Tick) -> dict[str, Any]:
+        from interviewer.evals import dialogue
+
+        result, dialogues = dialogue.run_suite(suite, harness, tick)
+        result["transcripts"] = [_transcript(d) for d in dialogues]
+        if args.judge:
+            result["llm_judge"] = _judge(settings, bank, dialogues)
+        fallbacks = sum(getattr(c, "fallbacks", 0) for c in harness.candidates)
+        if harness.candidate_kind == "llm":
+            result["llm_candidate_fallbacks"] = fallbacks
+        return result
+
+    return runner
+
+
+def _robustness(settings: Settings, bank: Bank, harness: Any, args: argparse.Namespace, tick: Tick) -> dict[str, Any]:
+    from interviewer.evals import robustness
+
+    return robustness.run_suite(harness, tick)[0]
+
+
+def _judge(settings: Settings, bank: Bank, dialogues: list[Any]) -> dict[str, Any]:
+    from interviewer.evals import checks
+    from interviewer.evals.behaviour_judge import BehaviourJudge
+
+    def one(check: Callable[..., None], d: Any) -> bool:
+        rate = checks.Rate()
+        check(d, rate)
+        return rate.passed == rate.total
+
+    per_session = {
+        "no_repeated_questions": [one(checks.no_repeated_questions, d) for d in dialogues],
+        "reaches_wrap_up_rate": [one(checks.reaches_wrap_up, d) for d in dialogues],
+    }
+    return BehaviourJudge(settings.llm).run(dialogues, per_session)
+
+
+def _transcript(d: Any) -> dict[str, Any]:
+    return {
+        "persona": d.persona,
+        "candidate": d.candidate,
+        "plan": d.plan.model_dump(),
+        "session": d.session.id,
+        "finished": d.finished,
+        "error": d.error,
+        "turns": [
+            {
+                "role": t.role,
+                "kind": t.kind,
+                "item": t.question_id,
+                "text": t.text[:2000],
+                "score": (t.score or {}).get("score") if t.score else None,
+            }
+            for t in d.session.turns
+        ],
+        "truth": [
+            {
+                "text": ex.said.text[:300],
+                "kind": ex.said.kind,
+                "covers": sorted(ex.said.covers),
+                "partial": sorted(ex.said.partial),
+                "flags": sorted(ex.said.flags),
+                "source": ex.said.source,
+            }
+            for ex in d.exchanges
+        ],
+    }
+
+
+RUNNERS: dict[str, Callable[..., dict[str, Any]]] = {
+    "retrieval": _retrieval,
+    "scoring": _scoring,
+    "dialogue": _dialogues("dialogue"),
+    "scenario": _dialogues("scenario"),
+    "robustness": _robustness,
+}
+
+
+def git_commit() -> str | None:
+    try:
+        out = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=REPO_ROOT, capture_output=True, text=True)
+    except OSError:
+        return None
+    return out.stdout.strip() or None
+
+
+def run(settings: Settings, bank: Bank, harness: Any, suites: list[str], args: argparse.Namespace) -> dict[str, Any]:
+    from tqdm import tqdm
+
+    started, clock = dt.datetime.now(dt.UTC), time.perf_counter()
+    results: dict[str, Any] = {}
+    total = sum(sessions_in(s, harness) for s in suites)
+    with tqdm(total=total, desc="eval", unit="session", disable=args.json, file=sys.stderr) as bar:
+        for suite in suites:
+            bar.set_postfix_str(suite)
+            suite_clock = time.perf_counter()
+            results[suite] = RUNNERS[suite](settings, bank, harness, args, lambda: bar.update(1))
+            results[suite]["seconds"] = round(time.perf_counter() - suite_clock, 1)
+    model = settings.llm.model if harness.engine == "llm" or harness.candidate_kind == "llm" or args.judge else None
+    meta = {
+        "started": started.isoformat(timespec="seconds"),
+        "seconds": round(time.perf_counter() - clock, 1),
+        "commit": git_commit(),
+        "engine": harness.engine,
+        "model": model,
+        "candidate": harness.candidate_kind,
+        "judge": bool(args.judge),
+        "suites": suites,
+    }
+    return {"meta": meta, "suites": results}
