@@ -21,7 +21,7 @@ from interviewer.scoring.models import (
 )
 from interviewer.scoring.rubric import Rubric
 from interviewer.scoring.star import star as find_star
-from interviewer.scoring.text import Span, delivery, sentences, specificity, substance
+from interviewer.scoring.text import Span, delivery, sentences, specificity, substance, words
 
 if TYPE_CHECKING:
     from langchain_core.embeddings import Embeddings
@@ -89,7 +89,8 @@ class OfflineScorer:
         text = answer[:MAX_ANSWER_CHARS]
         spans = sentences(text)
         injected = injection_spans(spans)
-        content = [s for s in spans if s not in injected]
+        echoed = echo_spans([s for s in spans if s not in injected], rubric.question)
+        content = [s for s in spans if s not in injected and s not in echoed]
         base = _Common(
             question_id=rubric.question_id,
             delivery=delivery(text, audio_seconds),
@@ -99,15 +100,13 @@ class OfflineScorer:
         flags = (
             [RedFlagResult(id="prompt-injection", text=INJECTION_FLAG, evidence=injected[0].text)] if injected else []
         )
-        echoed = echo_spans(content, rubric.question)
-        content = [s for s in content if s not in echoed]
         reason = "too-short" if echoed and not content else precheck(" ".join(s.text for s in content))
         if reason:
             return AnswerScore(score=None, band=None, unscored_reason=reason, red_flags=flags, **base._asdict())
 
         span_vecs = self._embed([s.text for s in content], cache=self.cache_answers)
         topic = span_vecs @ self._embed(list(rubric.topic_texts), cache=True).T
-        any_cue = any(cue_hits(k, text) for k in rubric.key_points)
+        any_cue = any(cue_hits(k, " ".join(s.text for s in content)) for k in rubric.key_points)
         if float(topic.max()) < self.params.off_topic and not any_cue:
             joined = " ".join(s.text for s in content)
             reason = "gibberish" if stopword_share(joined) < 0.1 else "off-topic"
@@ -153,8 +152,9 @@ class OfflineScorer:
             star = find_star(content)  # the generic rubric always looks for structure
         d, spec = base.delivery, base.specificity
         subst = substance(" ".join(s.text for s in content), rubric.vocabulary)
+        said = sum(len(words(s.text)) for s in content)  # the candidate's own words: no echo, no injection
         features = Features(
-            cov, subst, len(flags), star.parts if star else None, spec.score, d.hedges, d.words, d.filler_rate
+            cov, subst, len(flags), star.parts if star else None, spec.score, d.hedges, said, d.filler_rate
         )
         self.last_features = features
         score = combine(features, p)

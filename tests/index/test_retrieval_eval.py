@@ -48,7 +48,7 @@ def test_eval_and_search_commands(capsys: pytest.CaptureFixture[str]) -> None:
     import json
 
     assert main(["eval", "retrieval", "--json", "--check"]) == 0
-    figures = json.loads(capsys.readouterr().out)
+    figures = json.loads(capsys.readouterr().out)["suites"]["retrieval"]["figures"]
     assert set(figures) == {"top1", "recall_at_5", "n"} and figures["top1"] >= 0.9
 
     assert main(["search", "rolling out a breaking change to an API", "--k", "3", "--json"]) == 0

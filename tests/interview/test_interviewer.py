@@ -187,3 +187,13 @@ def test_retry_scores_again_without_moving_on(interviewer: Interviewer, bank: Ba
     realistic = interviewer.start(Plan(mode="realistic", questions=1, seed=1))
     interviewer.reply(realistic, GOOD)
     assert interviewer.retry(realistic, GOOD) is None
+
+
+def test_silence_twice_moves_on_instead_of_asking_forever(interviewer: Interviewer) -> None:
+    session = interviewer.start(Plan(questions=2, seed=1))
+    first = session.state.current
+    assert interviewer.reply(session, "")[0].kind == "clarify"
+    moved = interviewer.reply(session, "   ")
+    assert moved[-1].kind == "question" and session.state.current != first
+    assert first in session.state.skipped
+    assert interviewer.reply(session, "")[0].kind == "clarify"  # the count starts again on the new question

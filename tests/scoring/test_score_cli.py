@@ -60,7 +60,8 @@ def test_missing_answer_is_a_clear_error(capsys: pytest.CaptureFixture[str]) -> 
 
 def test_eval_scoring_prints_metrics_and_baselines(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["eval", "scoring", "--split", "test", "--json"]) == 0
-    data = json.loads(capsys.readouterr().out)
+    suite = json.loads(capsys.readouterr().out)["suites"]["scoring"]
+    data = suite["figures"] | {"baselines": suite["baselines"]}
     metrics = {"key_point_f1", "red_flag_f1", "spearman", "ranking_accuracy", "abstain_accuracy",
                "injection_inflations", "evidence_validity", "answers_per_second"}  # fmt: skip
     assert metrics <= set(data) and metrics <= set(data["baselines"]["length"]) <= set(data["baselines"]["overlap"]) | {

@@ -1,0 +1,115 @@
+"""The transcript checks on real interviews (real bank, index, scorer and SQLite), and on tampered copies of them:
+each check passes on a good transcript and fails on the fault it exists to catch."""
+
+from pathlib import Path
+
+import pytest
+
+from interviewer.bank.loader import Bank
+from interviewer.evals import checks
+from interviewer.evals.candidate import OfflineCandidate
+from interviewer.evals.checks import Rate, Secrets
+from interviewer.evals.personas import PERSONAS, Said
+from interviewer.evals.simulate import Dialogue, Exchange, run_dialogue
+from interviewer.index.store import BankIndex
+from interviewer.interview.interviewer import Interviewer
+from interviewer.interview.models import Plan, Turn
+from interviewer.interview.store import SessionStore
+from interviewer.scoring.scorer import OfflineScorer
+
+
+@pytest.fixture
+def interviewer(tmp_path: Path, bank: Bank, scorer: OfflineScorer, built_index: BankIndex) -> Interviewer:
+    return Interviewer(bank, scorer, SessionStore(tmp_path / "s.sqlite3"), built_index)
+
+
+def _run(interviewer: Interviewer, bank: Bank, persona: str, plan: Plan) -> Dialogue:
+    candidate = OfflineCandidate(PERSONAS[persona], bank, {}, seed=plan.seed, use_labelled=False)
+    return run_dialogue(interviewer, bank, candidate, persona, plan)
+
+
+def _rate(check: object, *args: object) -> Rate:
+    rate = Rate()
+    check(*args, rate)  # type: ignore[operator]
+    return rate
+
+
+def test_a_good_interview_passes_every_check(interviewer: Interviewer, bank: Bank) -> None:
+    d = _run(interviewer, bank, "average", Plan(questions=2, seed=4))
+    assert d.finished and d.error is None
+    for check in (checks.no_repeated_questions, checks.reaches_wrap_up):
+        assert _rate(check, d).value == 1.0
+    assert _rate(checks.no_leaks, Secrets(bank), d).value == 1.0
+    assert _rate(checks.report_agrees, bank, d).value == 1.0
+    length, one = Rate(), Rate()
+    checks.turn_limits(d, length, one)
+    assert length.value == one.value == 1.0
+
+
+def test_silent_candidate_still_reaches_wrap_up(interviewer: Interviewer, bank: Bank) -> None:
+    d = _run(interviewer, bank, "silent", Plan(questions=2, seed=0))
+    assert _rate(checks.reaches_wrap_up, d).value == 1.0
+    assert len(d.exchanges) <= 6
+
+
+def test_leaks_repeats_and_long_turns_are_caught(interviewer: Interviewer, bank: Bank) -> None:
+    d = _run(interviewer, bank, "strong", Plan(questions=2, seed=4))
+    item = d.session.state.asked[0]
+    point = bank.question(item).key_points[0].text
+    d.session.turns.append(Turn(role="interviewer", text=f"We wanted you to say: {point}", kind="ack"))
+    d.session.turns.append(Turn(role="interviewer", text="Nice, that's an 8/10.", kind="ack"))
+    question = next(t for t in d.session.turns if t.kind == "question")
+    d.session.turns.append(question)
+    d.session.turns.append(Turn(role="interviewer", text="Why? " + "word " * 80 + "And how?", kind="question"))
+    leaks = _rate(checks.no_leaks, Secrets(bank), d)
+    assert leaks.total - leaks.passed == 2
+    assert _rate(checks.no_repeated_questions, d).value == 0.0
+    length, one = Rate(), Rate()
+    checks.turn_limits(d, length, one)
+    assert length.passed == length.total - 1 and one.passed == one.total - 1
+
+
+def test_report_disagreeing_with_the_turns_is_caught(interviewer: Interviewer, bank: Bank) -> None:
+    d = _run(interviewer, bank, "strong", Plan(questions=2, seed=4))
+    item = d.session.state.asked[0]
+    d.session.state.scores[item]["score"] = 1.0
+    assert _rate(checks.report_agrees, bank, d).value == 0.0
+
+
+def test_scenario_progression_and_earned_facts(interviewer: Interviewer, bank: Bank) -> None:
+    plan = Plan(tracks=["behavioral"], questions=0, scenario="production-bug")
+    d = _run(interviewer, bank, "strong", plan)
+    assert _rate(checks.stage_progression, bank, d).value == 1.0
+    earned = _rate(checks.facts_earned, bank, d)
+    assert earned.total >= 1
+    # the same transcript, but the candidate never took the actions that earn the facts
+    blank = [Exchange(Said(ex.said.text), ex.turn, ex.replies, ex.seconds) for ex in d.exchanges]
+    d.exchanges = blank
+    assert _rate(checks.facts_earned, bank, d).value == 0.0
+    d.session.state.asked.pop()
+    assert _rate(checks.stage_progression, bank, d).value == 0.0
+
+
+def test_follow_up_hits_and_misses(interviewer: Interviewer, bank: Bank) -> None:
+    d = _run(interviewer, bank, "average", Plan(questions=2, seed=4))
+    hits, probes, unattributed = Rate(), Rate(), []
+    checks.follow_up_hits(bank, d, hits, probes, unattributed)
+    assert hits.total >= 1 and not unattributed
+    # had the candidate stated every point, every follow-up would press on something already said
+    item_points = {q: {k.id for k in bank.question(q).key_points} for q in d.session.state.asked}
+
+    def stated_everything(ex: Exchange) -> Exchange:
+        said = Said(ex.said.text, covers=frozenset(item_points.get(ex.turn.question_id or "", set())))
+        return Exchange(said, ex.turn, ex.replies, ex.seconds)
+
+    d.exchanges = [stated_everything(ex) for ex in d.exchanges]
+    misses, probes = Rate(), Rate()
+    checks.follow_up_hits(bank, d, misses, probes, unattributed)
+    assert misses.total == hits.total and misses.passed < hits.passed
+
+
+def test_non_answers_get_the_right_reply(interviewer: Interviewer, bank: Bank) -> None:
+    for persona in ("idk", "gibberish", "repeater", "panicker"):
+        d = _run(interviewer, bank, persona, Plan(questions=2, seed=2))
+        rate = _rate(checks.non_answers_handled, d)
+        assert rate.total >= 1 and rate.value == 1.0, (persona, rate.failures)
