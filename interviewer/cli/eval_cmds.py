@@ -32,6 +32,12 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     ev.add_argument("--candidate", choices=["offline", "llm"], default="offline",
                     help="simulated candidate: offline personas (default), or an LLM speaking for them")  # fmt: skip
+    ev.add_argument(
+        "--personas",
+        type=lambda s: [p.strip() for p in s.split(",") if p.strip()],
+        metavar="A,B",
+        help="simulate only these personas (default: all twelve), e.g. for a quick run on a paid model",
+    )
     ev.add_argument("--judge", action="store_true", help="also ask the LLM endpoint to judge interviewer behaviour")
     ev.add_argument("--split", choices=["dev", "test"], default="test", help="scoring split (default: test)")
     ev.add_argument("--out", type=Path, help="results folder (default: DATA_DIR/evals/<time>-<engine>)")
@@ -81,4 +87,5 @@ def _harness(settings: Settings, args: argparse.Namespace) -> Harness:
 
     bank = load_bank(settings.knowledge_dir)
     index, _ = open_index(settings, bank, progress=not args.json)
-    return Harness(settings, bank, index, engine=args.engine, candidate_kind=args.candidate)
+    kwargs = {"personas": args.personas} if args.personas else {}
+    return Harness(settings, bank, index, engine=args.engine, candidate_kind=args.candidate, **kwargs)

@@ -17,7 +17,6 @@ from interviewer.bank.models import TRACKS, Track
 from interviewer.evals import checks
 from interviewer.evals.checks import Rate, Secrets, truths
 from interviewer.evals.harness import Harness
-from interviewer.evals.personas import PERSONAS
 from interviewer.evals.simulate import Dialogue, item_of, run_dialogue
 from interviewer.interview.models import Plan
 from interviewer.interview.report import build_report
@@ -32,7 +31,7 @@ Progress = Callable[[], None]
 def plans(suite: str, harness: Harness) -> list[tuple[str, Plan, bool]]:
     """(persona, plan, use labelled answers) for every session the suite runs."""
     out = []
-    for persona in PERSONAS:
+    for persona in harness.personas:
         if suite == "scenario":
             for s in harness.bank.scenarios:
                 out.append((persona, Plan(tracks=[s.track], level=s.level, questions=0, scenario=s.id), False))

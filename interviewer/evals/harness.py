@@ -28,6 +28,7 @@ class Harness:
     index: BankIndex
     engine: Engine = "offline"
     candidate_kind: Literal["offline", "llm"] = "offline"
+    personas: list[str] = field(default_factory=lambda: list(PERSONAS))
     _tmp: tempfile.TemporaryDirectory[str] = field(init=False)
     _interviewer: Interviewer | None = field(init=False, default=None)
     labelled: dict[tuple[str, str], Labelled] = field(init=False)
@@ -39,6 +40,9 @@ class Harness:
                 "the llm engine needs an OpenAI-compatible endpoint: set INTERVIEWER_LLM__BASE_URL "
                 "(and INTERVIEWER_LLM__API_KEY / INTERVIEWER_LLM__MODEL as needed), or use --engine offline"
             )
+        unknown = sorted(set(self.personas) - set(PERSONAS))
+        if unknown:
+            raise ValueError(f"unknown persona(s) {', '.join(unknown)}; choose from {', '.join(PERSONAS)}")
         self._tmp = tempfile.TemporaryDirectory(prefix="interviewer-eval-")  # eval sessions never touch the user's
         self.labelled = {}
         for item in load_labelled(self.settings.evals_dir / "scoring"):

@@ -169,6 +169,10 @@ class Interviewer:
             state.turn_engine = f"offline (llm failed: {type(e).__name__}: {str(e)[:80]})"
             state.engine_notes.append(f"turn {state.turn_counter}: {state.turn_engine}")
             return None
+        if move.action == "follow_up" and any(move.utterance.strip() == t.text.strip() for t in session.turns):
+            state.turn_engine = "offline (llm repeated an earlier question)"
+            state.engine_notes.append(f"turn {state.turn_counter}: {state.turn_engine}")
+            return None
         if move.action == "follow_up":
             state.follow_ups_asked += 1
             state.follow_ups.setdefault(state.current or "", []).append(move.utterance)
