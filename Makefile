@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint bench clean
+.PHONY: run test eval lint bench clean
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -21,6 +21,10 @@ test: $(STAMP)
 	$(BIN)/ruff format --check interviewer tests app.py
 	$(BIN)/mypy
 	$(BIN)/pytest
+	$(BIN)/interviewer eval all --check --out artifacts/eval
+
+eval: $(STAMP)
+	$(BIN)/interviewer eval all --check --out artifacts/eval
 
 bench: $(STAMP)
 	$(BIN)/interviewer bench

@@ -15,6 +15,7 @@ from interviewer.bank.loader import Bank
 from interviewer.evals.personas import committable
 from interviewer.evals.simulate import Dialogue, Exchange, item_of, targets_of
 from interviewer.interview.report import build_report
+from interviewer.interview.utterances import ACKS
 
 MAX_WORDS = 70  # about 25 seconds of speech: longer turns lose a listener
 # Briefings may run longer: the scenario's setup, read once, and a stage change, which tells the facts the candidate
@@ -180,12 +181,13 @@ def non_answers_handled(d: Dialogue, rate: Rate) -> None:
         credited = score is not None and score >= 2.5
         expected = {
             "empty": {"clarify"} | MOVED_ON,
-            "gibberish": {"clarify"} | MOVED_ON,
+            "gibberish": {"clarify", "probe"} | MOVED_ON,  # a probe: the scenario goes on, asking what was missed
             "idk": MOVED_ON,
             "repeat-request": {"repeat"},
             "minute": {"wait"},
         }.get(said.kind, {"clarify", "follow-up", "probe"} | MOVED_ON)
-        ok = first.kind in expected and not credited
+        false_ack = said.kind in ("empty", "gibberish") and first.text.startswith(tuple(ACKS))  # "got it" to noise
+        ok = first.kind in expected and not credited and not false_ack
         rate.add(ok, f"{said.kind or 'off-topic/parrot'} {said.text[:40]!r} -> {first.kind} (score {score})")
 
 

@@ -47,6 +47,8 @@ def table(results: dict[str, Any], bounds: dict[str, dict[str, float]]) -> str:
 
 def write(folder: Path, results: dict[str, Any], bounds: dict[str, dict[str, float]], misses: list[str]) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
+    for stale in (folder / "charts").glob("*.png"):  # a rerun into the same folder shows only its own charts
+        stale.unlink()
     with (folder / "transcripts.jsonl").open("w", encoding="utf-8") as f:
         for suite, res in results["suites"].items():
             for t in res.pop("transcripts", []):

@@ -155,7 +155,7 @@ class Interviewer:
                 Turn(role="interviewer", text=f"{voice.ack()} {follow_up}", kind="follow-up", question_id=state.current)
             ]
         self._close_item(session, result)
-        return self._next_item(session, voice, lead=voice.ack())
+        return self._next_item(session, voice, lead=self._ack(voice, result))
 
     def _llm_move(self, session: Session, rubric: Rubric, result: AnswerScore, voice: Voice) -> list[Turn] | None:
         """The LLM policy's move, guarded; None (and a note in the session) when the offline policy must decide."""
@@ -213,7 +213,7 @@ class Interviewer:
         assert stage is not None
         step = scen.step(stage, state, result)
         state.stage_actions_done = step.done_actions
-        said = [voice.ack()] + [f.text for f in step.facts]
+        said = [self._ack(voice, result)] + [f.text for f in step.facts]
         state.facts_revealed += [f.id for f in step.facts]
         if step.probe is not None:
             state.probes_asked.append(f"{stage.id}:{step.probe.action}")
@@ -382,6 +382,10 @@ class Interviewer:
         return "think about what you would measure first, and why."
 
     # --- helpers ------------------------------------------------------------------------------------------
+    def _ack(self, voice: Voice, result: AnswerScore) -> str:
+        """An acknowledgement, unless there was nothing to acknowledge: "got it" after nonsense rings false."""
+        return voice.ack() if result.score is not None else voice.say("unclear")
+
     def _say(self, state: Any, text: str, kind: str) -> Turn:
         return Turn(role="interviewer", text=text, kind=kind, question_id=state.current)
 

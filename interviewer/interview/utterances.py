@@ -57,6 +57,7 @@ TEMPLATES: dict[str, list[str]] = {
         "Can you expand on that a little?",
         "Tell me more: how would you actually go about it?",
     ],
+    "unclear": ["I couldn't quite follow that, so let's keep going.", "I didn't catch that; let's continue."],
     "off-topic": [
         "I think we drifted a bit. How would you answer the question I asked?",
         "Let's bring it back to the question. What would you do there?",
