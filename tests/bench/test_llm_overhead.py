@@ -1,12 +1,13 @@
 """The LLM-path overhead stage on a few turns, against the real local server: the turns went through the model,
 and the figures are computed from the server's own timings. No speed is asserted: benchmarks print figures."""
 
+import statistics
 from pathlib import Path
 
 import pytest
 
 from interviewer.bank.loader import Bank
-from interviewer.bench.figures import BenchError
+from interviewer.bench.figures import BenchError, percentile
 from interviewer.bench.llm_overhead import (
     MODEL,
     LLMRun,
@@ -76,8 +77,10 @@ def test_the_figures_summarise_those_samples(run: LLMRun) -> None:
     figures = llm_overhead_figures(run)
     assert figures["llm_delay_ms"] == DELAY * 1000
     assert figures["llm_turns"] == len(run.turns) and figures["llm_calls"] == len(call_overheads_ms(run))
-    turns = sorted(turn_overheads_ms(run))
-    assert turns[0] <= figures["llm_turn_overhead_p50_ms"] <= figures["llm_turn_overhead_p95_ms"] <= turns[-1]
+    turns, calls = turn_overheads_ms(run), call_overheads_ms(run)
+    assert figures["llm_turn_overhead_p50_ms"] == round(statistics.median(turns), 2)
+    assert figures["llm_turn_overhead_p95_ms"] == round(percentile(turns, 0.95), 2)
+    assert figures["llm_call_overhead_p95_ms"] == round(percentile(calls, 0.95), 2)
 
 
 def test_a_fallback_to_the_offline_engine_fails_the_bench(run_dir: Path, offline: OfflineScorer) -> None:
