@@ -7,6 +7,7 @@ reply is returned. The offline policy is deterministic rules; wording varies onl
 from __future__ import annotations
 
 import uuid
+from pathlib import Path
 from typing import Any, Protocol
 
 from interviewer.bank.loader import Bank
@@ -42,15 +43,17 @@ class Interviewer:
         policy: LLMPolicy | None = None,
     ):
         self.bank, self.scorer, self.store, self.index, self.policy = bank, scorer, store, index, policy
+        self._related: dict[str, list[str]] = {}  # question id -> follow-ups of its nearest neighbours
 
     # --- public -------------------------------------------------------------------------------------------
-    def warm(self) -> None:
-        """Load the model and embed every rubric now, so no candidate waits for it (a few seconds)."""
+    def warm(self, cache_file: Path | None = None) -> None:
+        """Load the model and embed every rubric now, so no candidate waits for it (a few seconds; with
+        `cache_file`, the rubric vectors of an earlier run are reused)."""
         offline: Any = getattr(self.scorer, "offline", self.scorer)
         if hasattr(offline, "warm"):
             rubrics = [from_question(q) for q in self.bank.questions]
             rubrics += [from_stage(s, st) for s in self.bank.scenarios for st in s.stages]
-            offline.warm(rubrics)
+            offline.warm(rubrics, cache_file=cache_file)
             offline.cache_answers = True
 
     def start(self, plan: Plan, session_id: str | None = None) -> Session:
@@ -189,11 +192,19 @@ class Interviewer:
             return []
         asked = set(session.state.follow_ups.get(current, []))
         out = [f.text for f in self.bank.question(current).follow_ups if f.text not in asked]
-        if self.index is not None:
-            for hit in self.index.search(self.bank.question(current).text, k=3, kind="question"):
-                if hit.id != current and any(q.id == hit.id for q in self.bank.questions):
-                    out += [f.text for f in self.bank.question(hit.id).follow_ups[:1]]
-        return out[:5]
+        return (out + self._neighbours(current))[:5]
+
+    def _neighbours(self, current: str) -> list[str]:
+        """The first follow-up of each of the nearest questions: searched once per question, then remembered."""
+        if current not in self._related:
+            found: list[str] = []
+            if self.index is not None:
+                known = {q.id for q in self.bank.questions}
+                for hit in self.index.search(self.bank.question(current).text, k=3, kind="question"):
+                    if hit.id != current and hit.id in known:
+                        found += [f.text for f in self.bank.question(hit.id).follow_ups[:1]]
+            self._related[current] = found
+        return self._related[current]
 
     def _follow_up(self, session: Session, result: AnswerScore) -> str | None:
         state = session.state

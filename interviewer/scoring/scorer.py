@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
@@ -22,6 +23,7 @@ from interviewer.scoring.models import (
 from interviewer.scoring.rubric import Rubric
 from interviewer.scoring.star import star as find_star
 from interviewer.scoring.text import Span, delivery, sentences, specificity, substance, words
+from interviewer.scoring.vector_cache import load_vectors, save_vectors
 
 if TYPE_CHECKING:
     from langchain_core.embeddings import Embeddings
@@ -75,10 +77,23 @@ class OfflineScorer:
                 self._cache.pop(next(iter(self._cache)))
         return np.stack([self._cache[t] for t in texts])
 
-    def warm(self, rubrics: list[Rubric]) -> None:
-        """Load the model and embed the rubrics' texts once, as an index would (about 3 s for the whole bank)."""
-        texts = [t for r in rubrics for t in (*r.topic_texts, *(k.text for k in (*r.key_points, *r.red_flags)))]
+    def warm(self, rubrics: list[Rubric], cache_file: Path | None = None) -> None:
+        """Load the model and embed the rubrics' texts once, as an index would (about 4 s for the whole bank).
+
+        With `cache_file`, vectors saved by an earlier run are reused and the file is brought up to date."""
+        checks = (k.text for r in rubrics for k in (*r.key_points, *r.red_flags))
+        texts = list(dict.fromkeys([*(t for r in rubrics for t in r.topic_texts), *checks]))
+        model = getattr(self.embedder, "name", type(self.embedder).__name__)
+        saved = load_vectors(cache_file, model) if cache_file else {}
+        with self._lock:
+            for t in texts:
+                if t in saved and t not in self._cache:
+                    self._cache[t] = saved[t]
+        self._embed(["warm up"], cache=False)  # the model loads now, not at the first answer
         self._embed(texts, cache=True)
+        if cache_file and any(t not in saved for t in texts):
+            with self._lock:
+                save_vectors(cache_file, model, {t: self._cache[t] for t in texts if t in self._cache})
 
     def prepare(self, answers: list[str]) -> None:
         """Embed every sentence of many answers in one pass (much faster than one call per answer)."""
