@@ -62,7 +62,7 @@ class Service:
     def warm_up(self) -> None:
         """Load the embedding model and embed every rubric now, so no candidate waits for it."""
         self.index.search("warm up", k=1)
-        self.interviewer.warm(cache_file=self.settings.index_dir / "rubric-vectors.npz")
+        self.interviewer.warm(cache_file=self.settings.rubric_vectors_file)
 
     # --- the bank -----------------------------------------------------------------------------------------
     def stats(self) -> dict[str, object]:

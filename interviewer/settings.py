@@ -129,6 +129,11 @@ class Settings(BaseSettings):
         return self.data_dir / "index"
 
     @property
+    def rubric_vectors_file(self) -> Path:
+        """Rubric vectors saved between runs, so a restart does not embed the bank's rubrics again."""
+        return self.index_dir / "rubric-vectors.npz"
+
+    @property
     def sessions_dir(self) -> Path:
         return self.data_dir / "sessions"
 

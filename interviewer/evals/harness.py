@@ -61,7 +61,7 @@ class Harness:
             policy = LLMPolicy(self.settings.llm) if llm else None
             store = SessionStore(Path(self._tmp.name) / "eval-sessions.sqlite3")
             self._interviewer = Interviewer(self.bank, AnswerScorer(scoring, offline), store, self.index, policy)
-            self._interviewer.warm()
+            self._interviewer.warm(cache_file=self.settings.rubric_vectors_file)
         return self._interviewer
 
     def candidate(self, persona: str, seed: int, use_labelled: bool) -> Candidate:
