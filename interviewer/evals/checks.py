@@ -188,7 +188,8 @@ def non_answers_handled(d: Dialogue, rate: Rate) -> None:
         }.get(said.kind, {"clarify", "follow-up", "probe"} | MOVED_ON)
         false_ack = said.kind in ("empty", "gibberish") and first.text.startswith(tuple(ACKS))  # "got it" to noise
         ok = first.kind in expected and not credited and not false_ack
-        rate.add(ok, f"{said.kind or 'off-topic/parrot'} {said.text[:40]!r} -> {first.kind} (score {score})")
+        label = "off-topic" if said.off_topic else "repeats the question" if said.parrot else said.kind
+        rate.add(ok, f"{label} {said.text[:40]!r} -> {first.kind} (score {score})")
 
 
 def reaches_wrap_up(d: Dialogue, rate: Rate) -> None:

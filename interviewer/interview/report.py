@@ -21,7 +21,13 @@ from interviewer.scoring.models import band_for
 
 
 def _answers(session: Session, item: str) -> list[str]:
-    return [t.text for t in session.turns if t.role == "candidate" and t.question_id == item and t.kind == "answer"]
+    """What the candidate said to the item; silences are not answers and are not listed."""
+    turns = session.turns
+    return [
+        t.text
+        for t in turns
+        if t.role == "candidate" and t.question_id == item and t.kind == "answer" and t.text.strip()
+    ]
 
 
 def _retries(session: Session, item: str) -> list[dict[str, Any]]:

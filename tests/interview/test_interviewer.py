@@ -197,3 +197,5 @@ def test_silence_twice_moves_on_instead_of_asking_forever(interviewer: Interview
     assert moved[-1].kind == "question" and session.state.current != first
     assert first in session.state.skipped
     assert interviewer.reply(session, "")[0].kind == "clarify"  # the count starts again on the new question
+    entry = next(e for e in build_report(interviewer.bank, session)["questions"] if e["id"] == first)
+    assert entry["answers"] == [] and entry["unscored_reason"] == "skipped"  # silences are not listed as answers
