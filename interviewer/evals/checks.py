@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from interviewer.bank.loader import Bank
 from interviewer.evals.personas import committable
 from interviewer.evals.simulate import Dialogue, Exchange, item_of, targets_of
+from interviewer.interview.models import Turn
 from interviewer.interview.report import build_report
 from interviewer.interview.utterances import ACKS
 
@@ -138,13 +139,25 @@ def no_leaks(secrets: Secrets, d: Dialogue, rate: Rate) -> None:
             rate.add(leak is None, f"{turn.kind}: leaked {leak!r}")
 
 
-def turn_limits(d: Dialogue, length: Rate, one_question: Rate) -> None:
+def turn_limits(bank: Bank, d: Dialogue, length: Rate, one_question: Rate) -> None:
     for turn in d.session.turns:
         if turn.role != "interviewer":
             continue
         limit = MAX_WORDS_BY_KIND.get(turn.kind, MAX_WORDS)
         length.add(len(turn.text.split()) <= limit, f"{turn.kind} of {len(turn.text.split())} words")
-        one_question.add(turn.text.count("?") <= 1, f"{turn.kind} asks {turn.text.count('?')}: {turn.text[:90]!r}")
+        asks = _questions_asked(bank, turn)
+        one_question.add(asks <= 1, f"{turn.kind} asks {asks}: {turn.text[:90]!r}")
+
+
+def _questions_asked(bank: Bank, turn: Turn) -> int:
+    """Question marks, except that a bank question counts once: one source question is worded as two
+    ("Have you built background jobs ...? How did you handle retries ...?"), and the bank keeps the source's words."""
+    text = turn.text
+    if turn.kind in ("question", "repeat") and turn.question_id and "/" not in turn.question_id:
+        asked = bank.question(turn.question_id).text
+        if asked in text:
+            return text.replace(asked, "").count("?") + 1
+    return text.count("?")
 
 
 def stage_progression(bank: Bank, d: Dialogue, rate: Rate) -> None:

@@ -61,7 +61,7 @@ def summarise(suite: str, harness: Harness, dialogues: list[Dialogue]) -> dict[s
         checks.no_repeated_questions(d, rates["no_repeated_questions"])
         checks.follow_up_hits(bank, d, rates["follow_up_hit_rate"], rates["probe_hit_rate"], unattributed)
         checks.no_leaks(secrets, d, rates["no_leak_rate"])
-        checks.turn_limits(d, rates["turn_length_ok_rate"], rates["one_question_per_turn_rate"])
+        checks.turn_limits(bank, d, rates["turn_length_ok_rate"], rates["one_question_per_turn_rate"])
         checks.non_answers_handled(d, rates["non_answers_handled_rate"])
         checks.reaches_wrap_up(d, rates["reaches_wrap_up_rate"])
         checks.report_agrees(bank, d, rates["report_agrees_rate"])

@@ -42,7 +42,7 @@ def test_a_good_interview_passes_every_check(interviewer: Interviewer, bank: Ban
     assert _rate(checks.no_leaks, Secrets(bank), d).value == 1.0
     assert _rate(checks.report_agrees, bank, d).value == 1.0
     length, one = Rate(), Rate()
-    checks.turn_limits(d, length, one)
+    checks.turn_limits(bank, d, length, one)
     assert length.value == one.value == 1.0
 
 
@@ -65,7 +65,7 @@ def test_leaks_repeats_and_long_turns_are_caught(interviewer: Interviewer, bank:
     assert leaks.total - leaks.passed == 2
     assert _rate(checks.no_repeated_questions, d).value == 0.0
     length, one = Rate(), Rate()
-    checks.turn_limits(d, length, one)
+    checks.turn_limits(bank, d, length, one)
     assert length.passed == length.total - 1 and one.passed == one.total - 1
 
 
