@@ -17,9 +17,12 @@ class Bar:
     value: float | None
     mark: float | None = None  # a threshold: the bar is green at or past it, red short of it
     lower_is_better: bool = False
+    fill: tuple[int, int, int] | None = None  # a fixed colour, e.g. by group, when there is no threshold
 
     @property
     def colour(self) -> tuple[int, int, int]:
+        if self.fill is not None:
+            return self.fill
         if self.mark is None or self.value is None:
             return NEUTRAL
         ok = self.value <= self.mark if self.lower_is_better else self.value >= self.mark

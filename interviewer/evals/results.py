@@ -13,6 +13,7 @@ from typing import Any
 from interviewer.evals.pngcharts import Bar, bar_chart
 from interviewer.evals.runner import LOWER_IS_BETTER
 
+GROUP_COLOURS = {"high": (46, 139, 87), "mid": (70, 110, 180), "low": (230, 150, 40), "none": (150, 150, 150)}
 COUNTS = {"n", "sessions", "turns", "cases", "answers_per_second", "slowest_turn_ms"}  # context, not quality
 
 
@@ -85,8 +86,9 @@ def draw_charts(folder: Path, results: dict[str, Any], bounds: dict[str, dict[st
     for suite in ("dialogue", "scenario"):
         personas = suites.get(suite, {}).get("personas")
         if personas:
-            bars = [Bar(f"{p} ({r['expected']})", r["mean_item_score"]) for p, r in personas.items()]
-            out.append(bar_chart(f"{suite}: mean item score per persona (0-10)", bars, 10.0,
+            bars = [Bar(f"{p} ({r['expected']})", r["mean_item_score"], fill=GROUP_COLOURS[r["expected"]])
+                    for p, r in personas.items()]  # fmt: skip
+            out.append(bar_chart(f"{suite}: mean item score per persona (0-10; colour = designed group)", bars, 10.0,
                                  folder / f"personas-{suite}.png"))  # fmt: skip
     return out
 
