@@ -15,7 +15,7 @@ from interviewer.interview.store import SessionStore
 from interviewer.scoring.engine import AnswerScorer
 from interviewer.scoring.scorer import OfflineScorer
 from interviewer.settings import LLMSettings, Settings
-from tests.fake_openai import FakeOpenAI
+from interviewer.testing.fake_openai import FakeOpenAI
 
 MARKER = "PRIVATEANSWERMARKER"
 

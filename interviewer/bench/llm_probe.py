@@ -8,7 +8,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from pydantic import BaseModel
 
@@ -85,6 +85,11 @@ class TimedChat(StructuredChat[M]):
             return super().invoke(prompt)
 
 
+def timed(chat: StructuredChat[M], probe: Probe) -> StructuredChat[M]:
+    """`chat`, timed: wrapped once, on first use (the product builds its chain lazily)."""
+    return chat if isinstance(chat, TimedChat) else TimedChat(chat, probe)
+
+
 class TimedJudge(LLMJudge):
     def __init__(self, settings: LLMSettings, counter: TokenCounter, probe: Probe):
         super().__init__(settings, counter)
@@ -92,10 +97,8 @@ class TimedJudge(LLMJudge):
 
     @property
     def chain(self) -> StructuredChat[Judgement]:
-        chat = super().chain
-        if not isinstance(chat, TimedChat):
-            self._chain = chat = TimedChat(chat, self.probe)
-        return chat
+        self._chain = timed(super().chain, self.probe)
+        return self._chain
 
     def judge(self, rubric: Rubric, answer: str, offline: AnswerScore) -> AnswerScore:
         with self.probe.span("judge"):
@@ -109,22 +112,12 @@ class TimedPolicy(LLMPolicy):
 
     @property
     def chain(self) -> StructuredChat[Move]:
-        chat = super().chain
-        if not isinstance(chat, TimedChat):
-            self._chain = chat = TimedChat(chat, self.probe)
-        return chat
+        self._chain = timed(super().chain, self.probe)
+        return self._chain
 
-    def decide(
-        self,
-        rubric: Rubric,
-        answers: list[str],
-        result: AnswerScore,
-        follow_ups_left: int,
-        level: str,
-        examples: list[str] | None = None,
-    ) -> Move:
+    def decide(self, *args: Any, **kwargs: Any) -> Move:  # the policy's own signature, passed through
         with self.probe.span("policy"):
-            return super().decide(rubric, answers, result, follow_ups_left, level, examples)
+            return super().decide(*args, **kwargs)
 
 
 class TimedInterviewer(Interviewer):

@@ -23,11 +23,9 @@ from interviewer.reliability.app_process import AppProcess, percentile
 from interviewer.reliability.client import AppClient, wait_until_warm
 from interviewer.reliability.crash_checks import Record, Tally, check_continues, check_resume, check_stored
 from interviewer.reliability.reports import CRASH_FAILURES, CrashReport
-from interviewer.reliability.script import candidate_text, marker, random_plan
+from interviewer.reliability.script import MAX_TURNS_PER_SESSION, candidate_text, marker, random_plan
 from interviewer.reliability.sessions import SessionReader
 from interviewer.settings import Settings
-
-MAX_TURNS_PER_SESSION = 60
 
 
 @dataclass(frozen=True)

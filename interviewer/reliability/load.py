@@ -21,11 +21,17 @@ from pathlib import Path
 from interviewer.reliability.app_process import AppProcess, percentile
 from interviewer.reliability.client import AppClient, Reply, wait_until_warm
 from interviewer.reliability.reports import LoadReport
-from interviewer.reliability.script import candidate_id, candidate_text, marker, owners, random_plan
+from interviewer.reliability.script import (
+    MAX_TURNS_PER_SESSION,
+    candidate_id,
+    candidate_text,
+    marker,
+    owners,
+    random_plan,
+)
 from interviewer.reliability.sessions import SessionReader, Shown, shown
 from interviewer.settings import Settings
 
-MAX_TURNS_PER_SESSION = 60
 MAX_SAMPLES = 20
 
 

@@ -33,6 +33,7 @@ WRAP_UP = [
 ]
 NON_ANSWERS = ["could you repeat that?", "skip", "let me think for a moment", "what do you mean by that?"]
 NON_ANSWER_SHARE = 0.12
+MAX_TURNS_PER_SESSION = 60  # a scripted candidate still talking after this many turns is stuck
 
 
 MARKER = re.compile(r"\b([a-z]+[0-9a-f]{0,8}-c\d+)-t\d+\b")  # group 1: whose turn it is, e.g. "load3fa2c1-c17"

@@ -8,7 +8,7 @@ from interviewer.bank.loader import Bank
 from interviewer.index.embedders import OpenAICompatible, make_embedder
 from interviewer.index.store import BankIndex
 from interviewer.settings import Settings
-from tests.fake_openai import FakeOpenAI
+from interviewer.testing.fake_openai import FakeOpenAI
 
 
 def test_configured_endpoint_builds_its_own_collection(

@@ -15,7 +15,7 @@ from interviewer.interview.models import Plan
 from interviewer.interview.store import SessionStore
 from interviewer.scoring.scorer import OfflineScorer
 from interviewer.settings import LLMSettings
-from tests.fake_openai import FakeOpenAI
+from interviewer.testing.fake_openai import FakeOpenAI
 
 VAGUE = "I'd look into it, figure out what's going on and then fix whatever is slow, step by step."
 

@@ -27,7 +27,7 @@ from interviewer.scoring.engine import AnswerScorer
 from interviewer.scoring.rubric import from_question
 from interviewer.scoring.scorer import OfflineScorer
 from interviewer.settings import LLMSettings, Settings
-from tests.fake_openai import FakeOpenAI, Reply, refused_url
+from interviewer.testing.fake_openai import FakeOpenAI, Reply, refused_url
 
 BOUND = 2.0  # timeout_s: the upper bound of one turn
 SLACK = 0.3

@@ -11,7 +11,7 @@ from interviewer.scoring.judge import neutralise
 from interviewer.scoring.rubric import from_question
 from interviewer.scoring.scorer import OfflineScorer
 from interviewer.settings import Settings
-from tests.fake_openai import FakeOpenAI
+from interviewer.testing.fake_openai import FakeOpenAI
 
 ANSWER = (
     "I'd stream the file line by line with a generator, count IPs in a dict, and keep a min-heap of the top 100 "

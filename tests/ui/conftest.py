@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from interviewer.settings import REPO_ROOT
-from tests.fake_openai import FakeOpenAI
+from interviewer.testing.fake_openai import FakeOpenAI
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [

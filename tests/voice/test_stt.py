@@ -1,5 +1,5 @@
 """Speech to text end to end: real espeak audio through real pocketsphinx, and the openai client against a real
-local HTTP server (tests/fake_openai.py), including the visible fallback when that server fails."""
+local HTTP server (interviewer/testing/fake_openai.py), including the visible fallback when that server fails."""
 
 from __future__ import annotations
 
@@ -12,10 +12,10 @@ import pytest
 from pydantic import SecretStr
 
 from interviewer.settings import LLMSettings, Settings, VoiceSettings
+from interviewer.testing.fake_openai import FakeOpenAI, refused_url
 from interviewer.voice import AudioError, Transcript, get_transcriber
 from interviewer.voice.audio import RATE
 from interviewer.voice.stt import _OFFLINE
-from tests.fake_openai import FakeOpenAI, refused_url
 from tests.voice.conftest import EXPECTED_WORD, espeak, needs_espeak, read_samples, write_wav
 
 

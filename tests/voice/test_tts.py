@@ -9,8 +9,8 @@ import pytest
 from pydantic import SecretStr
 
 from interviewer.settings import LLMSettings, Settings, VoiceSettings
+from interviewer.testing.fake_openai import SPEECH_WAV, FakeOpenAI, refused_url
 from interviewer.voice import VoiceError, get_transcriber, load_wav, synthesize
-from tests.fake_openai import SPEECH_WAV, FakeOpenAI, refused_url
 from tests.voice.conftest import EXPECTED_WORD, needs_espeak
 
 QUESTION = "Tell me about a time you rolled back a release."
