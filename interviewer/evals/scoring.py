@@ -33,6 +33,7 @@ class Gold(BaseModel):
     model_config = ConfigDict(extra="forbid")
     key_points: dict[str, Literal["covered", "partial", "missing"]]
     red_flags: list[str]
+    contradicts: list[str] = []  # key points the answer states the opposite of (labelled missing)
     injection: bool
     score: float | None
     band: str | None
@@ -46,6 +47,8 @@ class Labelled(BaseModel):
     kind: str
     answer: str
     audio_seconds: float | None = None
+    wrong_spans: list[str] = []  # verbatim clauses of the answer that state a wrong claim
+    answers_question: str | None = None  # an answer to another question: which one
     gold: Gold
 
     @property
