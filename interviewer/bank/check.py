@@ -6,15 +6,43 @@ from collections import Counter
 from collections.abc import Iterable
 
 from interviewer.bank.loader import BankIssue, RawBank
-from interviewer.bank.models import Question, Scenario
+from interviewer.bank.models import (
+    MIN_FLAG_PHRASINGS,
+    MIN_MISCONCEPTIONS,
+    MIN_PHRASINGS,
+    KeyPoint,
+    Question,
+    RedFlag,
+    Scenario,
+)
 
 
 def _duplicates(ids: Iterable[str]) -> list[str]:
     return sorted(i for i, n in Counter(ids).items() if n > 1)
 
 
-def _check_question(q: Question, competencies: set[str]) -> list[str]:
+def contrast_problems(points: Iterable[KeyPoint], flags: Iterable[RedFlag], where: str = "") -> list[str]:
+    """The contrastive rubric: each point said right and said wrong, each red flag in several wordings."""
     problems = []
+    for k in points:
+        if k.derived:
+            continue
+        if len(k.phrasings) < MIN_PHRASINGS:
+            problems.append(f"{where}key point {k.id!r} needs at least {MIN_PHRASINGS} phrasings ({len(k.phrasings)})")
+        if len(k.misconceptions) < MIN_MISCONCEPTIONS:
+            problems.append(
+                f"{where}key point {k.id!r} needs at least {MIN_MISCONCEPTIONS} misconceptions ({len(k.misconceptions)})"
+            )
+    for r in flags:
+        if len(r.phrasings) < MIN_FLAG_PHRASINGS:
+            problems.append(
+                f"{where}red flag {r.id!r} needs at least {MIN_FLAG_PHRASINGS} phrasings ({len(r.phrasings)})"
+            )
+    return problems
+
+
+def _check_question(q: Question, competencies: set[str]) -> list[str]:
+    problems = contrast_problems(q.key_points, q.red_flags)
     if competencies and q.competency not in competencies:
         problems.append(f"competency {q.competency!r} is not in competencies.yaml")
     local = [k.id for k in q.key_points] + [r.id for r in q.red_flags]
@@ -30,7 +58,9 @@ def _check_scenario(s: Scenario, competencies: set[str]) -> list[str]:
         problems.append(f"competency {s.competency!r} is not in competencies.yaml")
     problems += [f"stage id {d!r} is used twice" for d in _duplicates(st.id for st in s.stages)]
     problems += [f"red flag id {d!r} is used twice" for d in _duplicates(r.id for r in s.red_flags)]
+    problems += contrast_problems([], s.red_flags)
     for st in s.stages:
+        problems += contrast_problems(st.expected_actions, st.red_flags, f"stage {st.id}: ")
         actions = [a.id for a in st.expected_actions]
         problems += [f"stage {st.id}: action id {d!r} is used twice" for d in _duplicates(actions)]
         for fact in st.facts:

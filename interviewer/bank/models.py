@@ -41,14 +41,30 @@ class Check(Model):
         default_factory=list,
         description="Lower-case words or short phrases an answer meeting this check is likely to contain.",
     )
+    phrasings: list[Text] = Field(
+        default_factory=list,
+        description="How candidates say it in plain words: a key point stated, or a red flag's wrong claim made.",
+    )
 
 
 class KeyPoint(Check):
     weight: float = Field(default=1.0, ge=0.25, le=3.0, description="Relative weight in coverage scoring.")
+    misconceptions: list[Text] = Field(
+        default_factory=list, description="Claims that get this point wrong, as a candidate who misunderstands says them."
+    )
+    derived: bool = Field(
+        default=False, description="Taken from a reference answer's own claims by `ingest`, not written by an author."
+    )
 
 
 class RedFlag(Check):
     pass
+
+
+# The contrastive rubric `bank check` asks of every authored check (derived points are exempt).
+MIN_PHRASINGS = 2
+MIN_MISCONCEPTIONS = 2
+MIN_FLAG_PHRASINGS = 3
 
 
 class FollowUp(Model):
