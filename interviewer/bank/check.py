@@ -30,9 +30,8 @@ def contrast_problems(points: Iterable[KeyPoint], flags: Iterable[RedFlag], wher
         if len(k.phrasings) < MIN_PHRASINGS:
             problems.append(f"{where}key point {k.id!r} needs at least {MIN_PHRASINGS} phrasings ({len(k.phrasings)})")
         if len(k.misconceptions) < MIN_MISCONCEPTIONS:
-            problems.append(
-                f"{where}key point {k.id!r} needs at least {MIN_MISCONCEPTIONS} misconceptions ({len(k.misconceptions)})"
-            )
+            n = len(k.misconceptions)
+            problems.append(f"{where}key point {k.id!r} needs at least {MIN_MISCONCEPTIONS} misconceptions ({n})")
     for r in flags:
         if len(r.phrasings) < MIN_FLAG_PHRASINGS:
             problems.append(

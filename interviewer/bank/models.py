@@ -50,7 +50,8 @@ class Check(Model):
 class KeyPoint(Check):
     weight: float = Field(default=1.0, ge=0.25, le=3.0, description="Relative weight in coverage scoring.")
     misconceptions: list[Text] = Field(
-        default_factory=list, description="Claims that get this point wrong, as a candidate who misunderstands says them."
+        default_factory=list,
+        description="Claims that get this point wrong, as a candidate who misunderstands says them.",
     )
     derived: bool = Field(
         default=False, description="Taken from a reference answer's own claims by `ingest`, not written by an author."

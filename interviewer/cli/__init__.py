@@ -13,6 +13,7 @@ from interviewer.cli import (
     bench_cmds,
     doctor_cmds,
     eval_cmds,
+    grader_cmds,
     index_cmds,
     interview_cmds,
     reliability_cmds,
@@ -32,6 +33,7 @@ def build_parser() -> argparse.ArgumentParser:
     eval_cmds.register(sub)
     bench_cmds.register(sub)
     score_cmds.register(sub)
+    grader_cmds.register(sub)
     doctor_cmds.register(sub)
     interview_cmds.register(sub)
     reliability_cmds.register(sub)

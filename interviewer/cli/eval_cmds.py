@@ -40,6 +40,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     ev.add_argument("--judge", action="store_true", help="also ask the LLM endpoint to judge interviewer behaviour")
     ev.add_argument("--split", choices=["dev", "test"], default="test", help="scoring split (default: test)")
+    ev.add_argument("--semeval", type=Path,
+                    help="SemEval-2013 train.csv for the external scoring figures (default: ../shared/data/semeval2013/"
+                    "train.csv beside the repository, when present)")  # fmt: skip
     ev.add_argument("--out", type=Path, help="results folder (default: DATA_DIR/evals/<time>-<engine>)")
     ev.add_argument("--json", action="store_true", help="print the results as JSON instead of the table")
     ev.add_argument("--check", action="store_true", help="exit 1 if a figure misses evals/thresholds.yaml")

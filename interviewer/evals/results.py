@@ -14,7 +14,15 @@ from interviewer.evals.pngcharts import Bar, bar_chart
 from interviewer.evals.runner import LOWER_IS_BETTER
 
 GROUP_COLOURS = {"high": (46, 139, 87), "mid": (70, 110, 180), "low": (230, 150, 40), "none": (150, 150, 150)}
-COUNTS = {"n", "sessions", "turns", "cases", "answers_per_second", "slowest_turn_ms"}  # context, not quality
+COUNTS = {
+    "n",
+    "sessions",
+    "turns",
+    "cases",
+    "answers_per_second",
+    "slowest_turn_ms",
+    "semeval_n",
+}  # context, not quality
 
 
 def rows(results: dict[str, Any], bounds: dict[str, dict[str, float]]) -> list[tuple[str, str, str, str, str]]:
@@ -132,6 +140,12 @@ def _details(res: dict[str, Any]) -> list[str]:
                          f"{_fmt(r['mean_item_score'])} |")  # fmt: skip
     for name, base in (res.get("baselines") or {}).items():
         lines += ["", f"Baseline {name}: " + ", ".join(f"{k} {_fmt(v)}" for k, v in base.items())]
+    if res.get("by_kind"):
+        cols = ("n", "key_point_f1", "red_flag_f1", "contradiction_f1", "abstain_accuracy", "mean_score", "mean_gold",
+                "wrong_quoted_as_evidence")  # fmt: skip
+        lines += ["", "Per answer kind:", "", "| kind | " + " | ".join(cols) + " |", "|---" * (len(cols) + 1) + "|"]
+        for kind, figs in res["by_kind"].items():
+            lines.append(f"| {kind} | " + " | ".join(_fmt(figs.get(c)) for c in cols) + " |")
     for name, examples in (res.get("failures") or {}).items():
         lines += ["", f"Failures of {name} (up to 8):", *(f"- `{_code(e)}`" for e in examples)]
     if res.get("llm_judge"):

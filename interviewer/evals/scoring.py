@@ -23,7 +23,8 @@ from pydantic import BaseModel, ConfigDict
 
 from interviewer.bank.loader import Bank
 from interviewer.scoring.models import AnswerScore
-from interviewer.scoring.rubric import Rubric, from_question, from_stage
+from interviewer.scoring.rubric import Rubric
+from interviewer.scoring.rubric import rubric_for as _rubric_for
 
 Split = Literal["dev", "test"]
 BAND_ORDER = {"poor": 0, "weak": 1, "adequate": 2, "strong": 3}
@@ -73,11 +74,7 @@ def load_labelled(folder: Path, split: Split | None = None) -> list[Labelled]:
 
 
 def rubric_for(bank: Bank, question_id: str) -> Rubric:
-    if "/" in question_id:
-        scenario_id, stage_id = question_id.split("/", 1)
-        scenario = bank.scenario(scenario_id)
-        return from_stage(scenario, next(st for st in scenario.stages if st.id == stage_id))
-    return from_question(bank.question(question_id))
+    return _rubric_for(bank, question_id)
 
 
 def _f1(tp: int, fp: int, fn: int) -> float:
@@ -99,6 +96,8 @@ def _ranks(values: list[float]) -> list[float]:
 
 
 def spearman(xs: list[float], ys: list[float]) -> float:
+    if len(xs) < 2:
+        return 0.0
     rx, ry = _ranks(xs), _ranks(ys)
     mx, my = sum(rx) / len(rx), sum(ry) / len(ry)
     cov = sum((a - mx) * (b - my) for a, b in zip(rx, ry, strict=True))
@@ -118,7 +117,7 @@ def metrics(items: list[Labelled], results: list[AnswerScore], seconds: float) -
                 kp[0] += gold_on and pred_on
                 kp[1] += pred_on and not gold_on
                 kp[2] += gold_on and not pred_on
-        flags = {f.id for f in res.red_flags if f.id}
+        flags = {f.id for f in res.red_flags if f.id and f.kind != "contradiction"}
         rf[0] += len(flags & item.gold_flags)
         rf[1] += len(flags - item.gold_flags)
         rf[2] += len(item.gold_flags - flags)
@@ -128,7 +127,7 @@ def metrics(items: list[Labelled], results: list[AnswerScore], seconds: float) -
         if item.gold.injection and item.gold.score is not None and (res.score or 0) > item.gold.score + 1.0:
             inflations += 1
     scored = [(i, r) for i, r in zip(items, results, strict=True) if i.gold.score is not None]
-    return {
+    return truth(items, results) | {
         "key_point_f1": _f1(*kp),
         "red_flag_f1": _f1(*rf),
         "spearman": spearman([r.score or 0.0 for _, r in scored], [float(i.gold.score or 0) for i, _ in scored]),
@@ -142,6 +141,59 @@ def metrics(items: list[Labelled], results: list[AnswerScore], seconds: float) -
         "answers_per_second": round(len(items) / seconds, 1) if seconds > 0 else 0.0,
         "n": len(items),
     }
+
+
+def overlaps(quote: str, spans: list[str]) -> bool:
+    """A quote shows a wrong claim when one holds most of the other."""
+    q = " ".join(quote.split()).lower()
+    for span in spans:
+        w = " ".join(span.split()).lower()
+        if q in w or w in q or (len(q) > 20 and len(w) > 20 and (q[:40] in w or w[:40] in q)):
+            return True
+    return False
+
+
+def truth(items: list[Labelled], results: list[AnswerScore]) -> dict[str, float]:
+    """Does the feedback tell the truth? Contradictions found, wrong claims never quoted as proof, non-answers."""
+    pairs = list(zip(items, results, strict=True))
+    con = [0, 0, 0]
+    wrong_quoted = 0
+    for item, res in pairs:
+        found = {f.id for f in res.red_flags if f.kind == "contradiction"}
+        gold = set(item.gold.contradicts)
+        con[0] += len(found & gold)
+        con[1] += len(found - gold)
+        con[2] += len(gold - found)
+        quotes = [k.evidence for k in res.key_points if k.evidence and k.verdict != "missing"]
+        wrong_quoted += sum(overlaps(q, item.wrong_spans) for q in quotes)
+    wrong = [(i, r) for i, r in pairs if i.kind == "confidently-wrong"]
+    flagged = sum(any(overlaps(f.evidence, i.wrong_spans) for f in r.red_flags) for i, r in wrong)
+    lists = [r for i, r in pairs if i.kind == "keyword-list"]
+    idk = [r for i, r in pairs if i.kind == "dont-know"]
+    return {
+        "contradiction_f1": _f1(*con),
+        "wrong_quoted_as_evidence": wrong_quoted,
+        "confidently_wrong_above_3_5": sum((r.score or 0) > 3.5 for _, r in wrong),
+        "confidently_wrong_flagged_rate": round(flagged / len(wrong), 4) if wrong else 1.0,
+        "keyword_lists_above_2_5": sum((r.score or 0) > 2.5 for r in lists),
+        "dont_know_unscored_rate": round(sum(r.score is None for r in idk) / len(idk), 4) if idk else 1.0,
+    }
+
+
+def by_kind(items: list[Labelled], results: list[AnswerScore]) -> dict[str, dict[str, float]]:
+    """Every figure per answer kind (those that apply to it)."""
+    out = {}
+    for kind in sorted({i.kind for i in items}):
+        sel = [(i, r) for i, r in zip(items, results, strict=True) if i.kind == kind]
+        its, res = [i for i, _ in sel], [r for _, r in sel]
+        m = metrics(its, res, 0.0)
+        scores = [r.score for r in res if r.score is not None]
+        m["mean_score"] = round(sum(scores) / len(scores), 2) if scores else float("nan")
+        gold = [i.gold.score for i in its if i.gold.score is not None]
+        m["mean_gold"] = round(sum(gold) / len(gold), 2) if gold else float("nan")
+        m.pop("answers_per_second", None)
+        out[kind] = m
+    return out
 
 
 def ranking_accuracy(scored: list[tuple[Labelled, AnswerScore]]) -> float:
@@ -159,13 +211,21 @@ def ranking_accuracy(scored: list[tuple[Labelled, AnswerScore]]) -> float:
 Scorer = Callable[[Rubric, Labelled], AnswerScore]
 
 
-def run(
+def score_all(
     items: Iterable[Labelled], bank: Bank, scorer: Scorer, prepare: Callable[[list[str]], None] | None = None
-) -> dict[str, float]:
+) -> tuple[list[AnswerScore], float]:
     """Score every item; `prepare` (batch embedding) runs inside the timed part, as a batch run would."""
     items = list(items)
     start = time.perf_counter()
     if prepare:
         prepare([i.answer for i in items])
     results = [scorer(rubric_for(bank, item.question_id), item) for item in items]
-    return metrics(items, results, time.perf_counter() - start)
+    return results, time.perf_counter() - start
+
+
+def run(
+    items: Iterable[Labelled], bank: Bank, scorer: Scorer, prepare: Callable[[list[str]], None] | None = None
+) -> dict[str, float]:
+    items = list(items)
+    results, seconds = score_all(items, bank, scorer, prepare)
+    return metrics(items, results, seconds)

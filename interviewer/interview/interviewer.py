@@ -22,7 +22,7 @@ from interviewer.interview.store import SessionStore
 from interviewer.interview.utterances import Voice
 from interviewer.resilience import turn_budget
 from interviewer.scoring.models import AnswerScore
-from interviewer.scoring.rubric import Rubric, from_question, from_stage
+from interviewer.scoring.rubric import Rubric, all_rubrics, from_question, from_stage, rubric_for
 
 MAX_ANSWER_CHARS = 20_000
 MAX_WRAP_UP_QUESTIONS = 2
@@ -51,9 +51,7 @@ class Interviewer:
         `cache_file`, the rubric vectors of an earlier run are reused)."""
         offline: Any = getattr(self.scorer, "offline", self.scorer)
         if hasattr(offline, "warm"):
-            rubrics = [from_question(q) for q in self.bank.questions]
-            rubrics += [from_stage(s, st) for s in self.bank.scenarios for st in s.stages]
-            offline.warm(rubrics, cache_file=cache_file)
+            offline.warm(all_rubrics(self.bank), cache_file=cache_file)
             offline.cache_answers = True
 
     def start(self, plan: Plan, session_id: str | None = None) -> Session:
@@ -116,11 +114,7 @@ class Interviewer:
         return result
 
     def _rubric_for(self, session: Session, item: str) -> Rubric:
-        if "/" in item:
-            scenario_id, stage_id = item.split("/", 1)
-            scenario = self.bank.scenario(scenario_id)
-            return from_stage(scenario, next(st for st in scenario.stages if st.id == stage_id))
-        return from_question(self.bank.question(item))
+        return rubric_for(self.bank, item)
 
     # --- answers ------------------------------------------------------------------------------------------
     def _answer(self, session: Session, candidate: Turn, text: str, audio: float | None, voice: Voice) -> list[Turn]:
@@ -140,6 +134,9 @@ class Interviewer:
             said = voice.say("injection" if result.injection_detected else "empty")
             return [Turn(role="interviewer", text=said, kind="clarify", question_id=state.current)]
         state.silences = 0
+        if result.score is None and result.unscored_reason == "dont-know":
+            state.answers.pop()
+            return self._non_answer(session, "skip", voice)
         if result.score is None and state.attempts == 1 and not result.injection_detected:
             state.answers.pop()  # one chance to give a real answer before moving on
             kind = "off-topic" if result.unscored_reason == "off-topic" else "expand"

@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from typing import Literal
 
+from interviewer.scoring.abstain import dont_know_text
+
 TurnKind = Literal["repeat", "skip", "minute", "clarify", "small-talk", "hint", "answer"]
 
 _PATTERNS: list[tuple[TurnKind, re.Pattern[str], int]] = [  # kind, pattern, max words for the turn to count
@@ -68,6 +70,8 @@ def classify(text: str) -> TurnKind:
     words = len(stripped.split())
     if words == 0:
         return "answer"  # empty: scored as unscored "empty", with a clear message
+    if words <= 60 and dont_know_text(stripped):
+        return "skip"  # the scorer's own reading of "I don't know", in any of its phrasings
     for kind, pattern, max_words in _PATTERNS:
         if words <= max_words and pattern.search(stripped):
             return kind

@@ -15,11 +15,12 @@ def feedback(
     star: Star | None,
     spec: Specificity,
     filler_rate: float,
+    listed: bool = False,
 ) -> Feedback:
     strengths: list[str] = []
     improvements: list[str] = []
     for kp in key_points:
-        if kp.verdict == "covered" and len(strengths) < 2:
+        if kp.verdict == "covered" and kp.contradiction is None and len(strengths) < 2:
             strengths.append(f"Covered: {_lower_first(kp.text)}")
     if spec.numbers and len(strengths) < 3:
         strengths.append(f"Backed the answer with concrete figures ({', '.join(spec.numbers[:3])}).")
@@ -28,17 +29,24 @@ def feedback(
     if star and star.parts == 4 and len(strengths) < 3:
         strengths.append("Told it as a complete story: situation, task, action and result.")
 
-    for rf in red_flags[:2]:
+    if listed:
+        improvements.append("Say what each of those terms does here and why: a list of names states nothing.")
+    for kp in key_points:  # the worst feedback is praise for a point the answer got backwards
+        if kp.contradiction and len(improvements) < 2:
+            improvements.append(f'Get this right: {_lower_first(kp.text)} You said the opposite: "{kp.contradiction}"')
+    for rf in [f for f in red_flags if f.kind != "contradiction"][:2]:
+        if len(improvements) >= 3:
+            break
         if rf.id == "prompt-injection":
             improvements.append(
                 "Answer the question itself; instructions aimed at the grader are ignored and count against you."
             )
         else:
-            improvements.append(f'Avoid this: {_lower_first(rf.text)} You said: "{rf.evidence[:120]}"')
+            improvements.append(f'Avoid this: {_lower_first(rf.text)} You said: "{rf.evidence}"')
     for kp in sorted(key_points, key=lambda k: k.verdict != "missing"):
         if len(improvements) >= 3:
             break
-        if kp.verdict == "missing":
+        if kp.verdict == "missing" and kp.contradiction is None:
             improvements.append(f"Add this point: {_lower_first(kp.text)}")
         elif kp.verdict == "partial":
             improvements.append(f"Make this point explicit and concrete: {_lower_first(kp.text)}")

@@ -1,20 +1,18 @@
 """The score formula and its constants. Every constant was calibrated on the dev split only
 (`python -m interviewer.evals.calibrate`); the test split is never used to choose them.
 
-    coverage  = sum(weight * v) / sum(weight), v = 1 covered, 0.5 partial, 0 missing
-    substance = share of the reference answer's and key points' content words that the answer uses
-    structure = STAR parts / 4                           behavioural questions and scenario stages, else 0
-    score     = base + w_coverage * coverage + w_substance * substance + w_structure * structure
-                + w_specificity * specificity            (figures, named technologies, first-person ownership)
-                - red_flag_penalty * red flags           (a prompt-injection attempt counts as one)
+    coverage  = sum(weight * v) / sum(weight), v = 1 covered, 0.5 partial, 0 missing (a contradicted point is missing)
+    structure = STAR parts / 4                           behavioural questions, else 0
+    score     = base + w_coverage * coverage + w_structure * structure + w_specificity * specificity
+                - red_flag_penalty * (red flags + contradictions + a prompt-injection attempt)
                 - hedge_penalty * min(1, hedges per 50 words)
-
-w_coverage is fixed by design at 2: on dev, sentence-level key-point matching adds little to the score's rank
-correlation beyond `substance`, but a point the candidate clearly made must count. The other weights are a least-
-squares fit of the gold scores on dev.
     clamped to 0..10 and rounded to one decimal; bands: strong >= 7.5 > adequate >= 5 > weak >= 2.5 > poor.
 
-Without key points (free text with no close bank entry) the generic rubric applies:
+How many rubric words an answer uses ("substance") is reported but not scored: an answer that names the right
+things while saying the wrong ones about them must not gain from it. Verdicts come from the claim grader
+(`grader.py`, `verdicts.py`) with the matching thresholds below.
+
+Without key points (free text with no reference answer and no close bank entry) the generic rubric applies:
     score = 10 * (0.45 * structure + 0.45 * specificity + 0.10 * fluency), fluency = 1 - min(1, filler_rate / 10)
 """
 
@@ -27,22 +25,28 @@ VERDICT_VALUE = {"covered": 1.0, "partial": 0.5, "missing": 0.0}
 
 @dataclass(frozen=True)
 class Params:
-    # matching
-    cue_weight: float = 0.25  # added to a span's cosine per cue it contains (at most 2 count)
-    span_words: int = 18  # spans shorter than this are discounted: a bare "I'd use asyncio" proves little
-    covered: float = 0.55  # span match needed for "covered"
-    partial: float = 0.3  # ... and for "partial"
-    flag_sim: float = 1.1  # a red flag on meaning alone (above 1: never; cues are required)
-    flag_cue_sim: float = 0.2  # a red flag when a cue is present and the meaning is at least this close
+    # matching: cosines to the nearest statement / misconception of a check, and the grader's polarity
+    covered: float = 0.55  # nearest statement at least this close: "covered"
+    partial: float = 0.45  # ... or this close: "partial" (so a partial quote is always about its point)
+    topic: float = 0.4  # on the point's topic, for a polarity flip to count as a contradiction
+    polarity: float = 0.4  # P(opposite) from the grader needed for that flip
+    contradicts: float = 0.55  # nearest misconception at least this close (and closer than any statement)
+    grader_side: float = 0.0  # weight of the claim grader's P(states it) on each side
+    lexical: float = 0.5  # weight of side-specific words beside the cosine when judging which side a span is on
+    wrong: float = 0.7  # a span this close to a misconception or red flag, and nearer it than any statement, is wrong
+    side_margin: float = 0.03  # how much closer to the right side a span must be to count for a point
+    flag: float = 0.6  # nearest phrasing of a red flag at least this close
+    flag_cue_sim: float = 0.35  # ... or a cue present and the span at least this close to the red flag
     off_topic: float = 0.15  # best span-to-topic cosine below this, with no cue anywhere, is off-topic
+    other_question: float = 0.2  # another question's topic this much closer than ours: an answer to that question
     # score
-    base: float = 1.18
-    w_coverage: float = 2.0
-    w_substance: float = 11.23
-    w_structure: float = 2.41
-    w_specificity: float = 3.56
-    red_flag_penalty: float = 1.67
-    hedge_penalty: float = 0.42
+    base: float = 0.0
+    w_coverage: float = 10.0
+    w_substance: float = 0.0  # kept at 0 by design (see above)
+    w_structure: float = 0.5
+    w_specificity: float = 0.5
+    red_flag_penalty: float = 1.5
+    hedge_penalty: float = 0.3
 
 
 PARAMS = Params()

@@ -78,15 +78,19 @@ def stopword_share(text: str) -> float:
     return sum(w in STOPWORDS for w in ws) / len(ws) if ws else 0.0
 
 
-def precheck(text: str) -> str | None:
-    """The reason an answer cannot be judged without looking at its meaning, or None."""
+def precheck(text: str, min_words: int = MIN_WORDS) -> str | None:
+    """The reason an answer cannot be judged without looking at its meaning, or None.
+
+    Below MIN_WORDS the scorer still looks: a short answer that states a key point is scored."""
     n = len(words(text))
     if n == 0:
         return "empty"
     if n >= 2 and known_word_share(text) < 0.5:
         return "gibberish"
-    if n < MIN_WORDS:
+    if n < min_words:
         return "too-short"
+    if n < MIN_WORDS:
+        return None
     if stopword_share(text) < 0.12:
         return "gibberish"  # word salad: real words, no sentences
     return None

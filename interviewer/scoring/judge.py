@@ -18,7 +18,7 @@ from interviewer.llm import StructuredChat, structured_chat
 from interviewer.prompts import render
 from interviewer.scoring.feedback import feedback
 from interviewer.scoring.formula import Features, combine, coverage
-from interviewer.scoring.models import AnswerScore, KeyPointResult, RedFlagResult, band_for
+from interviewer.scoring.models import AnswerScore, RedFlagResult, band_for
 from interviewer.scoring.rubric import Rubric
 from interviewer.scoring.scorer import verify_evidence
 from interviewer.scoring.tokens import TokenCounter
@@ -30,8 +30,13 @@ ANSWER_BUDGET = 1500  # tokens of the answer the judge sees; longer answers are 
 
 class JudgedPoint(BaseModel):
     id: str = Field(description="The key point's id, exactly as given.")
-    verdict: Literal["covered", "partial", "missing"]
-    quote: str | None = Field(default=None, description="Exact span of the answer that shows it, or null.")
+    verdict: Literal["covered", "partial", "missing", "contradicted"] = Field(
+        description="covered: clearly stated; partial: vague or half stated; missing: absent; contradicted: the "
+        "answer states the opposite (never covered)."
+    )
+    quote: str | None = Field(
+        default=None, description="Exact span of the answer that states it (or, for contradicted, its opposite)."
+    )
 
 
 class JudgedFlag(BaseModel):
@@ -49,6 +54,10 @@ class Judgement(BaseModel):
 def neutralise(answer: str) -> str:
     """The answer cannot close its own delimiters or open new ones."""
     return answer.replace("<<<", "\u2039" * 3).replace(">>>", "\u203a" * 3)  # look-alike angle quotes
+
+
+def _inside_any(quote: str, spans: set[str]) -> bool:
+    return any(quote in s or s in quote for s in spans)
 
 
 class LLMJudge:
@@ -92,23 +101,45 @@ class LLMJudge:
 
     def _merge(self, rubric: Rubric, answer: str, offline: AnswerScore, verdict: Judgement) -> AnswerScore:
         by_id = {p.id: p for p in verdict.key_points}
-        points = []
+        # what reads as wrong: the offline contradictions and the model's own red-flag quotes
+        wrong_spans = {f.evidence for f in offline.red_flags if f.kind == "contradiction"}
+        wrong_spans |= {q for f in verdict.red_flags if (q := verify_evidence(answer, f.quote))}
+        points, contradicted = [], []
         for i, (kp, off) in enumerate(zip(rubric.key_points, offline.key_points, strict=True)):
             judged = by_id.get(kp.id or f"kp-{i}")
             if judged is None:
                 points.append(off)
                 continue
-            evidence = verify_evidence(answer, judged.quote) or (off.evidence if judged.verdict != "missing" else None)
+            quote = verify_evidence(answer, judged.quote)
+            if judged.verdict == "contradicted" or (quote and _inside_any(quote, wrong_spans)):
+                # a span that states the opposite, or commits a red flag, is never evidence for the point
+                wrong = quote if judged.verdict == "contradicted" and quote else off.contradiction
+                points.append(off.model_copy(update={"verdict": "missing", "evidence": None, "contradiction": wrong}))
+                if wrong:
+                    contradicted.append(RedFlagResult(id=kp.id, text=f"Says the opposite of: {kp.text}",
+                                                      evidence=wrong, kind="contradiction"))  # fmt: skip
+                continue
             v = judged.verdict
+            evidence = quote or (off.evidence if v != "missing" else None)
             if v == "covered" and evidence is None:
                 v = "partial"  # a claim with nothing to quote is not a covered point
-            points.append(KeyPointResult(id=kp.id, text=kp.text, verdict=v, evidence=evidence, match=off.match))
+            if v == "covered" and off.contradiction:
+                v = "partial"  # stated right in one place and wrong in another
+            points.append(off.model_copy(update={"verdict": v, "evidence": evidence if v != "missing" else None}))
+            if off.contradiction:
+                contradicted.append(RedFlagResult(id=kp.id, text=f"Says the opposite of: {kp.text}",
+                                                  evidence=off.contradiction, kind="contradiction"))  # fmt: skip
         known = {r.id or f"rf-{i}": r for i, r in enumerate(rubric.red_flags)}
         flags = [f for f in offline.red_flags if f.id == "prompt-injection"]
-        for f in verdict.red_flags:
-            quote = verify_evidence(answer, f.quote)
-            if f.id in known and quote and f.id not in {x.id for x in flags}:
-                flags.append(RedFlagResult(id=known[f.id].id, text=known[f.id].text, evidence=quote))
+        seen: set[str | None] = set()
+        for c in contradicted:
+            if c.id not in seen:
+                seen.add(c.id)
+                flags.append(c)
+        for jf in verdict.red_flags:
+            quote = verify_evidence(answer, jf.quote)
+            if jf.id in known and quote and jf.id not in {x.id for x in flags if x.kind == "red-flag"}:
+                flags.append(RedFlagResult(id=known[jf.id].id, text=known[jf.id].text, evidence=quote))
         cov = coverage([(p.verdict, k.weight) for p, k in zip(points, rubric.key_points, strict=True)])
         d, spec = offline.delivery, offline.specificity
         subst = offline.substance or 0.0

@@ -12,7 +12,8 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 Verdict = Literal["covered", "partial", "missing"]
 Band = Literal["strong", "adequate", "weak", "poor"]
-UnscoredReason = Literal["empty", "gibberish", "off-topic", "too-short"]
+UnscoredReason = Literal["empty", "gibberish", "off-topic", "too-short", "dont-know"]
+FlagKind = Literal["red-flag", "contradiction", "injection"]
 
 
 class Out(BaseModel):
@@ -25,12 +26,17 @@ class KeyPointResult(Out):
     verdict: Verdict
     evidence: str | None = Field(default=None, description="Verbatim span of the answer; null when missing.")
     match: float = Field(default=0.0, description="Match strength 0-1 behind the verdict.")
+    contradiction: str | None = Field(
+        default=None, description="Verbatim span of the answer that states the opposite of this point, if any."
+    )
+    derived: bool = Field(default=False, description="A claim taken from the reference answer, not an authored point.")
 
 
 class RedFlagResult(Out):
-    id: str | None = None
+    id: str | None = Field(default=None, description="The red flag's id; for a contradiction, the key point's id.")
     text: str
     evidence: str
+    kind: FlagKind = "red-flag"
 
 
 class Star(Out):
@@ -85,6 +91,7 @@ class AnswerScore(Out):
     coverage: float | None = Field(default=None, description="Weighted key-point coverage 0-1.")
     substance: float | None = Field(default=None, description="Share of the reference's vocabulary used, 0-1.")
     injection_detected: bool = False
+    answers_question: str | None = Field(default=None, description="Off-topic: the bank question it answers instead.")
     engine: str = "offline"
 
     @model_validator(mode="after")

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from interviewer.bank.models import KeyPoint, Question, RedFlag, Scenario, Stage
+
+if TYPE_CHECKING:
+    from interviewer.bank.loader import Bank
 
 
 @dataclass(frozen=True)
@@ -14,6 +19,13 @@ class Check:
     text: str
     cues: tuple[str, ...] = ()
     weight: float = 1.0
+    phrasings: tuple[str, ...] = ()  # the point (or the red flag's claim) said in plain words
+    misconceptions: tuple[str, ...] = ()  # the point said wrong
+    derived: bool = False  # taken from a reference answer's own sentences
+
+    @property
+    def statements(self) -> tuple[str, ...]:
+        return (self.text, *self.phrasings)
 
 
 @dataclass(frozen=True)
@@ -24,6 +36,7 @@ class Rubric:
     key_points: tuple[Check, ...] = ()
     red_flags: tuple[Check, ...] = ()
     behavioural: bool = False  # STAR structure counts
+    technical: bool = True  # no STAR advice: a question about how things work is not a story
     topic: tuple[str, ...] = field(default=())  # texts that define "on topic"
 
     @property
@@ -39,10 +52,21 @@ class Rubric:
 
 
 def _checks(items: Sequence[KeyPoint | RedFlag], kind: str) -> tuple[Check, ...]:
-    return tuple(
-        Check(i.id, i.text, tuple(i.cues), i.weight if isinstance(i, KeyPoint) and kind == "key" else 1.0)
-        for i in items
-    )
+    out = []
+    for i in items:
+        point = isinstance(i, KeyPoint) and kind == "key"
+        out.append(
+            Check(
+                i.id,
+                i.text,
+                tuple(i.cues),
+                i.weight if point else 1.0,  # type: ignore[union-attr]
+                tuple(i.phrasings),
+                tuple(i.misconceptions) if isinstance(i, KeyPoint) else (),
+                i.derived if isinstance(i, KeyPoint) else False,
+            )
+        )
+    return tuple(out)
 
 
 def from_question(q: Question) -> Rubric:
@@ -53,6 +77,7 @@ def from_question(q: Question) -> Rubric:
         key_points=_checks(q.key_points, "key"),
         red_flags=_checks(q.red_flags, "flag"),
         behavioural=q.track == "behavioral",
+        technical=q.track != "behavioral",
         topic=(q.text, q.reference_answer, *(k.text for k in q.key_points)),
     )
 
@@ -64,8 +89,23 @@ def from_stage(s: Scenario, stage: Stage) -> Rubric:
         key_points=_checks(stage.expected_actions, "key"),
         red_flags=_checks(stage.red_flags, "flag") + _checks(s.red_flags, "flag"),
         behavioural=False,  # an incident stage is not a STAR story
+        technical=True,
         topic=(s.setup, stage.opening, *(a.text for a in stage.expected_actions)),
     )
+
+
+_CLAIM_SPLIT = re.compile(r"(?<=[.!?])\s+|;\s+|,\s+(?=(?:so|which means|because|and then|while|but|whereas)\b)", re.I)
+
+
+def reference_claims(reference: str) -> list[str]:
+    """The reference answer's own claims, in its own words: sentences, and clauses joined by "so", "because"..."""
+    claims = []
+    for part in _CLAIM_SPLIT.split(reference):
+        part = part.strip().rstrip(".")
+        part = re.sub(r"^(?:so|which means|because|and then|while|but|whereas)\s+", "", part, flags=re.I)
+        if len(part.split()) >= 3:
+            claims.append(part[:1].upper() + part[1:])
+    return claims or ([reference.strip()] if reference.strip() else [])
 
 
 def from_text(
@@ -74,11 +114,34 @@ def from_text(
     key_points: list[str] | None = None,
     red_flags: list[str] | None = None,
 ) -> Rubric:
-    """A rubric from free text. Checks written by users carry no cues; embeddings do the matching."""
+    """A rubric from free text. Without key points, a reference answer's own claims become them (marked derived).
+
+    Checks written by users carry no cues or phrasings; the grader matches on meaning."""
+    points = tuple(Check(None, t) for t in key_points or [])
+    if not points and reference:
+        points = tuple(Check(f"ref-{n}", c, derived=True) for n, c in enumerate(reference_claims(reference), 1))
     return Rubric(
         question=question,
         reference=reference,
-        key_points=tuple(Check(None, t) for t in key_points or []),
+        key_points=points,
         red_flags=tuple(Check(None, t) for t in red_flags or []),
+        behavioural=False,
+        technical=bool(points),
         topic=tuple(t for t in (question, reference, *(key_points or [])) if t),
     )
+
+
+def rubric_for(bank: Bank, item: str) -> Rubric:
+    """The rubric of a bank question id or a scenario stage (`scenario-id/stage-id`)."""
+    if "/" in item:
+        scenario_id, stage_id = item.split("/", 1)
+        scenario = bank.scenario(scenario_id)
+        stage = next((st for st in scenario.stages if st.id == stage_id), None)
+        if stage is None:
+            raise KeyError(f"scenario {scenario_id!r} has no stage {stage_id!r}")
+        return from_stage(scenario, stage)
+    return from_question(bank.question(item))
+
+
+def all_rubrics(bank: Bank) -> list[Rubric]:
+    return [from_question(q) for q in bank.questions] + [from_stage(s, st) for s in bank.scenarios for st in s.stages]

@@ -8,10 +8,12 @@ from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
 
+from interviewer.scoring.abstain import is_dont_know, is_term_list
 from interviewer.scoring.feedback import feedback
 from interviewer.scoring.formula import PARAMS, Features, Params, combine, coverage
-from interviewer.scoring.guards import echo_spans, injection_spans, precheck, stopword_share
-from interviewer.scoring.matching import best_match, cue_hits, key_point_verdict, red_flag_match
+from interviewer.scoring.grader import Grader, load_grader
+from interviewer.scoring.guards import MIN_WORDS, echo_spans, injection_spans, precheck, stopword_share
+from interviewer.scoring.matching import cue_hits
 from interviewer.scoring.models import (
     AnswerScore,
     Delivery,
@@ -20,10 +22,12 @@ from interviewer.scoring.models import (
     Specificity,
     band_for,
 )
+from interviewer.scoring.pairs import content as content_of
 from interviewer.scoring.rubric import Rubric
 from interviewer.scoring.star import star as find_star
-from interviewer.scoring.text import Span, delivery, sentences, specificity, substance, words
+from interviewer.scoring.text import Span, delivery, normalised, sentences, specificity, substance, words
 from interviewer.scoring.vector_cache import load_vectors, save_vectors
+from interviewer.scoring.verdicts import Grades, grade, read_spans
 
 if TYPE_CHECKING:
     from langchain_core.embeddings import Embeddings
@@ -47,7 +51,11 @@ def verify_evidence(answer: str, evidence: str | None) -> str | None:
 
 class OfflineScorer:
     def __init__(
-        self, embedder: Embeddings | None = None, params: Params = PARAMS, cache: dict[str, np.ndarray] | None = None
+        self,
+        embedder: Embeddings | None = None,
+        params: Params = PARAMS,
+        cache: dict[str, np.ndarray] | None = None,
+        grader: Grader | None = None,
     ):
         if embedder is None:
             from interviewer.index.embedders import LocalMiniLM
@@ -55,6 +63,8 @@ class OfflineScorer:
             embedder = LocalMiniLM()
         self.embedder = embedder
         self.params = params
+        self.grader = grader or load_grader()
+        self._others: list[tuple[str, np.ndarray]] = []  # (question id, topic vectors) of every warmed rubric
         self._cache: dict[str, np.ndarray] = cache if cache is not None else {}
         self._lock = threading.RLock()
         self.cache_answers = False  # batch runs and calibration pre-embed answers and keep them
@@ -81,7 +91,7 @@ class OfflineScorer:
         """Load the model and embed the rubrics' texts once, as an index would (about 4 s for the whole bank).
 
         With `cache_file`, vectors saved by an earlier run are reused and the file is brought up to date."""
-        checks = (k.text for r in rubrics for k in (*r.key_points, *r.red_flags))
+        checks = (t for r in rubrics for t in self._rubric_texts(r))
         texts = list(dict.fromkeys([*(t for r in rubrics for t in r.topic_texts), *checks]))
         model = getattr(self.embedder, "name", type(self.embedder).__name__)
         saved = load_vectors(cache_file, model) if cache_file else {}
@@ -94,18 +104,33 @@ class OfflineScorer:
         if cache_file and any(t not in saved for t in texts):
             with self._lock:
                 save_vectors(cache_file, model, {t: self._cache[t] for t in texts if t in self._cache})
+        self._others = [(r.question_id, self._embed(list(r.topic_texts), cache=True)) for r in rubrics if r.question_id]
+
+    def _rubric_texts(self, r: Rubric) -> list[str]:
+        checks = (*r.key_points, *r.red_flags)
+        return [*(t for c in checks for t in (*c.statements, *c.misconceptions)), r.question]
 
     def prepare(self, answers: list[str]) -> None:
         """Embed every sentence of many answers in one pass (much faster than one call per answer)."""
         self.cache_answers = True
         self._embed([s.text for a in answers for s in sentences(a[:MAX_ANSWER_CHARS])], cache=True)
 
-    def score(self, rubric: Rubric, answer: str, audio_seconds: float | None = None) -> AnswerScore:
-        text = answer[:MAX_ANSWER_CHARS]
-        spans = sentences(text)
+    @staticmethod
+    def _split(rubric: Rubric, text: str) -> tuple[list[Span], list[Span], list[Span]]:
+        """(injection attempts, sentences that only echo the question, the candidate's own sentences)."""
+        spans = _unique(sentences(text))
         injected = injection_spans(spans)
         echoed = echo_spans([s for s in spans if s not in injected], rubric.question)
-        content = [s for s in spans if s not in injected and s not in echoed]
+        return injected, echoed, [s for s in spans if s not in injected and s not in echoed]
+
+    def claims(self, rubric: Rubric, answer: str) -> tuple[list[Span], np.ndarray]:
+        """The sentences the verdicts are read from, and their vectors."""
+        content = [s for s in self._split(rubric, answer[:MAX_ANSWER_CHARS])[2] if not is_term_list(s.text)]
+        return content, self._embed([s.text for s in content], cache=self.cache_answers)
+
+    def score(self, rubric: Rubric, answer: str, audio_seconds: float | None = None) -> AnswerScore:
+        text = answer[:MAX_ANSWER_CHARS]
+        injected, echoed, content = self._split(rubric, text)
         base = _Common(
             question_id=rubric.question_id,
             delivery=delivery(text, audio_seconds),
@@ -113,20 +138,64 @@ class OfflineScorer:
             injection_detected=bool(injected),
         )
         flags = (
-            [RedFlagResult(id="prompt-injection", text=INJECTION_FLAG, evidence=injected[0].text)] if injected else []
+            [RedFlagResult(id="prompt-injection", text=INJECTION_FLAG, evidence=injected[0].text, kind="injection")]
+            if injected
+            else []
         )
-        reason = "too-short" if echoed and not content else precheck(" ".join(s.text for s in content))
-        if reason:
-            return AnswerScore(score=None, band=None, unscored_reason=reason, red_flags=flags, **base._asdict())
 
-        span_vecs = self._embed([s.text for s in content], cache=self.cache_answers)
+        def unscored(reason: str, other: str | None = None) -> AnswerScore:
+            return AnswerScore(
+                score=None, band=None, unscored_reason=reason, red_flags=flags, answers_question=other, **base._asdict()
+            )
+
+        joined = " ".join(s.text for s in content)
+        if content and is_dont_know(content):
+            return unscored("dont-know")
+        listed = [s for s in content if is_term_list(s.text)]
+        claims = [s for s in content if s not in listed]
+        if listed and not claims:  # names with no claim: scored, and nothing is covered
+            return self._judge(rubric, text, [], np.zeros((0, 384)), flags, base, listed=True)
+        reason = "too-short" if echoed and not content else precheck(joined, min_words=2)
+        if reason:
+            return unscored(reason)
+        span_vecs = self._embed([s.text for s in claims], cache=self.cache_answers)
         topic = span_vecs @ self._embed(list(rubric.topic_texts), cache=True).T
-        any_cue = any(cue_hits(k, " ".join(s.text for s in content)) for k in rubric.key_points)
+        any_cue = any(cue_hits(k, joined) for k in rubric.key_points)
         if float(topic.max()) < self.params.off_topic and not any_cue:
-            joined = " ".join(s.text for s in content)
-            reason = "gibberish" if stopword_share(joined) < 0.1 else "off-topic"
-            return AnswerScore(score=None, band=None, unscored_reason=reason, red_flags=flags, **base._asdict())
-        return self._judge(rubric, text, content, span_vecs, flags, base)
+            if len(words(joined)) < MIN_WORDS:
+                return unscored("too-short")
+            return unscored("gibberish" if stopword_share(joined) < 0.1 else "off-topic")
+        result = self._judge(rubric, text, claims, span_vecs, flags, base)
+        said = sum(len(words(s.text)) for s in claims)
+        if not any(k.verdict != "missing" for k in result.key_points) and said < MIN_WORDS and rubric.key_points:
+            return unscored("too-short")  # a short answer is scored only when it states a point
+        if rubric.question_id and not any(k.verdict == "covered" for k in result.key_points):
+            other = self._answers_other(rubric, span_vecs, float(topic.max(axis=1).mean()))
+            if other:
+                return unscored("off-topic", other)
+        return result
+
+    def _answers_other(self, rubric: Rubric, span_vecs: np.ndarray, ours: float) -> str | None:
+        """The bank question this answer is about instead of ours, when another one is clearly closer."""
+        best: tuple[float, str] | None = None
+        for qid, vecs in self._others:
+            if qid == rubric.question_id:
+                continue
+            sim = float((span_vecs @ vecs.T).max(axis=1).mean())
+            if best is None or sim > best[0]:
+                best = (sim, qid)
+        if best and best[0] >= ours + self.params.other_question:
+            return best[1]
+        return None
+
+    def grades(self, rubric: Rubric, content: list[Span], span_vecs: np.ndarray) -> tuple[Grades, Grades]:
+        """The signals behind the verdicts: (red flags, key points). Training reads them too."""
+        embed = lambda texts: self._embed(texts, cache=True)  # noqa: E731
+        points = frozenset().union(*(content_of(t) for k in rubric.key_points for t in k.statements))
+        return (
+            grade(content, span_vecs, rubric.red_flags, rubric.question, embed, self.grader, exclude=points),
+            grade(content, span_vecs, rubric.key_points, rubric.question, embed, self.grader),
+        )
 
     def _judge(
         self,
@@ -136,35 +205,46 @@ class OfflineScorer:
         span_vecs: np.ndarray,
         flags: list[RedFlagResult],
         base: _Common,
+        listed: bool = False,
     ) -> AnswerScore:
         p = self.params
+        fg, kg = self.grades(rubric, content, span_vecs)
+        reading = read_spans(content, kg, fg, p)
+        for rf, i in zip(rubric.red_flags, reading.flags, strict=True):
+            evidence = verify_evidence(text, content[i].text) if i is not None else None
+            if evidence:
+                flags.append(RedFlagResult(id=rf.id, text=rf.text, evidence=evidence))
+        verdicts = reading.points
         key_points = []
-        if rubric.key_points:
-            sims = span_vecs @ self._embed([k.text for k in rubric.key_points], cache=True).T
-            for i, kp in enumerate(rubric.key_points):
-                m = best_match(kp, content, sims[:, i], p)
-                verdict = key_point_verdict(m, p)
-                evidence = verify_evidence(text, m.span.text if m.span and verdict != "missing" else None)
-                key_points.append(
-                    KeyPointResult(
-                        id=kp.id, text=kp.text, verdict=verdict, evidence=evidence, match=round(m.strength, 3)
+        for kp, v in zip(rubric.key_points, verdicts, strict=True):
+            evidence = verify_evidence(text, v.span.text) if v.span else None
+            contradiction = verify_evidence(text, v.contradiction.text) if v.contradiction else None
+            verdict = v.verdict if evidence else "missing"
+            key_points.append(
+                KeyPointResult(
+                    id=kp.id,
+                    text=kp.text,
+                    verdict=verdict,  # type: ignore[arg-type]
+                    evidence=evidence if verdict != "missing" else None,
+                    match=round(v.strength, 3),
+                    contradiction=contradiction,
+                    derived=kp.derived,
+                )
+            )
+            if contradiction:
+                flags.append(
+                    RedFlagResult(
+                        id=kp.id, text=f"Says the opposite of: {kp.text}", evidence=contradiction, kind="contradiction"
                     )
                 )
-        if rubric.red_flags:
-            sims = span_vecs @ self._embed([r.text for r in rubric.red_flags], cache=True).T
-            for i, rf in enumerate(rubric.red_flags):
-                span = red_flag_match(rf, content, sims[:, i], p)
-                evidence = verify_evidence(text, span.text if span else None)
-                if evidence:
-                    flags.append(RedFlagResult(id=rf.id, text=rf.text, evidence=evidence))
         star = find_star(content) if rubric.behavioural else None
         cov = (
             coverage([(k.verdict, c.weight) for k, c in zip(key_points, rubric.key_points, strict=True)])
             if key_points
             else None
         )
-        if cov is None and star is None:
-            star = find_star(content)  # the generic rubric always looks for structure
+        if cov is None and star is None and not rubric.technical:
+            star = find_star(content)  # the generic rubric looks for structure
         d, spec = base.delivery, base.specificity
         subst = substance(" ".join(s.text for s in content), rubric.vocabulary)
         said = sum(len(words(s.text)) for s in content)  # the candidate's own words: no echo, no injection
@@ -181,6 +261,18 @@ class OfflineScorer:
             star=star,
             coverage=round(cov, 3) if cov is not None else None,
             substance=round(subst, 3),
-            feedback=feedback(key_points, flags, star, spec, d.filler_rate),
+            feedback=feedback(key_points, flags, star, spec, d.filler_rate, listed=listed),
             **base._asdict(),
         )
+
+
+def _unique(spans: list[Span]) -> list[Span]:
+    """The first of each repeated sentence: saying a thing twice does not make it count twice."""
+    seen: set[str] = set()
+    out = []
+    for s in spans:
+        key = normalised(s.text)
+        if key not in seen:
+            seen.add(key)
+            out.append(s)
+    return out

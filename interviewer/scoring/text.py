@@ -24,6 +24,30 @@ def words(text: str) -> list[str]:
     return WORD.findall(text)
 
 
+def normalised(text: str) -> str:
+    return " ".join(w.lower() for w in words(text))
+
+
+# Where one sentence holds two claims: "I'd page the on-call, but I'd never roll back". Both sides keep 5+ words.
+_CLAUSE = re.compile(r",\s+(?=(?:but|and|so|whereas|while|though|although|because|which)\b)|\s+(?=but\b)|:\s+", re.I)
+MIN_CLAUSE_WORDS = 5
+
+
+def _clauses(answer: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Cut a sentence at clause boundaries where both sides are whole claims (5+ words)."""
+    cuts = [start]
+    for m in _CLAUSE.finditer(answer, start, end):
+        left = answer[cuts[-1] : m.start()]
+        right = answer[m.end() : end]
+        if len(left.split()) >= MIN_CLAUSE_WORDS and len(right.split()) >= MIN_CLAUSE_WORDS:
+            cuts.append(m.end())
+    bounds = []
+    for a, b in zip(cuts, [*cuts[1:], end], strict=True):
+        seg = answer[a:b].rstrip(" ,:")
+        bounds.append((a, a + len(seg)))
+    return bounds
+
+
 def _windows(answer: str, start: int, end: int) -> list[Span]:
     found = list(re.finditer(r"\S+", answer[start:end]))
     if len(found) <= MAX_SPAN_WORDS:
@@ -48,7 +72,8 @@ def sentences(answer: str) -> list[Span]:
         stripped = raw.strip()
         if stripped and re.search(r"[A-Za-z0-9]", stripped):
             s = pos + (len(raw) - len(raw.lstrip()))
-            spans += _windows(answer, s, s + len(stripped))
+            for a, b in _clauses(answer, s, s + len(stripped)):
+                spans += _windows(answer, a, b)
         pos = sep.end() if sep else len(answer)
     return spans
 

@@ -112,3 +112,45 @@ def test_neutralise() -> None:
 def test_unscored_answers_never_reach_the_judge(judged: AnswerScorer, server: FakeOpenAI, bank: Bank) -> None:
     result = judged.score(from_question(bank.question("swe-top-ips-large-log")), "")
     assert result.unscored_reason == "empty" and server.chat_requests() == []
+
+
+WRONG = (
+    "I'd read the whole 200GB log into memory with readlines, build a Python dict counting each IP, then sort the "
+    "whole dict and take the top 100. Streaming or splitting the file isn't needed because a dict is very memory "
+    "efficient, and a heap would only make it slower."
+)
+REJECTS_STREAMING = "Streaming or splitting the file isn't needed because a dict is very memory efficient"
+
+
+def test_a_judge_that_calls_the_opposite_covered_is_overruled(
+    judged: AnswerScorer, server: FakeOpenAI, bank: Bank
+) -> None:
+    """The model marks "streaming isn't needed" as covering "streams the file": that quote states the opposite."""
+    server.enqueue(
+        _verdict(key_points=[{"id": "stream-line-by-line", "verdict": "covered", "quote": REJECTS_STREAMING}])
+    )
+    result = judged.score(from_question(bank.question("swe-top-ips-large-log")), WRONG)
+    assert result.engine == "llm:judge-1"
+    stream = next(k for k in result.key_points if k.id == "stream-line-by-line")
+    assert stream.verdict == "missing" and stream.evidence is None
+    assert any(f.kind == "contradiction" and f.evidence == REJECTS_STREAMING for f in result.red_flags)
+    assert not any(REJECTS_STREAMING in s for s in result.feedback.strengths)
+
+
+def test_a_contradicted_verdict_becomes_a_quoted_red_flag(judged: AnswerScorer, server: FakeOpenAI, bank: Bank) -> None:
+    server.enqueue(
+        _verdict(
+            key_points=[
+                {"id": "min-heap-top-k", "verdict": "contradicted", "quote": "a heap would only make it slower"}
+            ],
+            red_flags=[{"id": "load-whole-file", "quote": "I'd read the whole 200GB log into memory with readlines"}],
+        )
+    )
+    result = judged.score(from_question(bank.question("swe-top-ips-large-log")), WRONG)
+    heap = next(k for k in result.key_points if k.id == "min-heap-top-k")
+    assert heap.verdict == "missing" and heap.contradiction == "a heap would only make it slower"
+    kinds = {(f.kind, f.id) for f in result.red_flags}
+    assert ("contradiction", "min-heap-top-k") in kinds and ("red-flag", "load-whole-file") in kinds
+    assert result.score is not None and result.score <= 3.5
+    prompt = server.chat_requests()[0]["body"]["messages"][0]["content"]
+    assert "Stating the opposite of a point is NOT coverage" in prompt and '"contradicted"' in prompt

@@ -39,16 +39,26 @@ def test_strong_beats_weak_with_quoted_evidence(bank: Bank, scorer: OfflineScore
     assert {"FastAPI", "py-spy"} <= set(strong.specificity.technologies)
     assert strong.feedback.strengths and len(strong.feedback.improvements) <= 3
     assert weak.feedback.improvements  # each tied to a missed point or a red flag
-    assert all(i.startswith(("Add this point", "Make this point", "Avoid this")) for i in weak.feedback.improvements)
+    assert all(
+        i.startswith(("Add this point", "Make this point", "Avoid this", "Get this right"))
+        for i in weak.feedback.improvements
+    )
 
 
 def test_every_field_serialises(bank: Bank, scorer: OfflineScorer) -> None:
-    result = score_answer(bank.question("beh-conflict-resolution"), GIL_STRONG, scorer=scorer, audio_seconds=60)
+    story = (
+        "Last year a teammate and I disagreed about raw SQL versus the ORM for our reporting queries. I asked him to "
+        "walk me through his concerns, and I realised he was worried about performance. We agreed to benchmark both "
+        "on real data, I ran the numbers, and we used raw SQL for the two slow reports and the ORM everywhere else. "
+        "The reports went from 30 seconds to 2, and I learned to settle disagreements with data."
+    )
+    result = score_answer(bank.question("beh-conflict-resolution"), story, scorer=scorer, audio_seconds=60)
     data = json.loads(result.model_dump_json())
     for field in ("score", "band", "unscored_reason", "question_id", "key_points", "red_flags", "star",
                   "specificity", "delivery", "feedback", "engine"):  # fmt: skip
         assert field in data
     assert data["delivery"]["words_per_minute"] == pytest.approx(data["delivery"]["words"], rel=0.01)
+    assert data["score"] is not None
     assert set(data["star"]) == {"situation", "task", "action", "result"}
     assert set(data["delivery"]) >= {"words", "filler_words", "filler_rate", "hedges"}
     assert AnswerScore.model_validate(data) == result

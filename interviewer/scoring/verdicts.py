@@ -1,0 +1,191 @@
+"""Which span states which key point, which states its opposite, and which commits a red flag.
+
+The contrastive rubric is read as labelled examples. Every span is measured against both sides: the nearest of the
+key points' statements (text and phrasings) on the right side, the nearest misconception or red-flag phrasing on
+the wrong side, each by cosine plus the share of the span's words that only that side uses. Beside that, a span that
+names a point only to reject it ("streaming isn't needed") is wrong, and so is one the claim grader reads as stating
+a point's opposite where the point has no written misconceptions (a reference answer's own claims).
+
+Wrong spans are quoted as red flags or contradictions and are never evidence for any point; every other span
+covers the points it is close enough to. So a span that counts against a point can never count for it, and a quote
+is always about its point.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+
+from interviewer.scoring.formula import Params
+from interviewer.scoring.grader import Grader, pair_features
+from interviewer.scoring.matching import UNSURE, cue_hits
+from interviewer.scoring.pairs import content, key_terms, rejects
+from interviewer.scoring.rubric import Check
+from interviewer.scoring.text import Span
+
+Embed = Callable[[list[str]], np.ndarray]
+MIN_COS = 0.2  # below this a pair is about something else; the grader is not asked
+CUE_BOOST = 0.1  # per cue (at most 2) when choosing a check's best span
+BOTH = 0.05  # a wrong span about as near a red flag as a misconception is quoted as both
+
+
+@dataclass(frozen=True)
+class Grades:
+    """Per (span, check): nearest-side cosines, the grader's reading, cues and rejection."""
+
+    states: np.ndarray  # P(states it) against the best statement
+    against: np.ndarray  # P(states its opposite), against the statements
+    cos_right: np.ndarray  # nearest statement (text or phrasing)
+    cos_wrong: np.ndarray  # nearest misconception (0 without any)
+    rejected: np.ndarray  # the span names the check only to reject it
+    cues: np.ndarray  # cue words present, not negated
+    has_wrong: np.ndarray  # per check: does it have misconceptions
+    states_wrong: np.ndarray  # P(states it) against the best misconception
+    lex_right: np.ndarray  # share of the span's words found only on the check's right side
+    lex_wrong: np.ndarray  # ... only on its wrong side (misconceptions; for a red flag, its own phrasings)
+
+
+def grade(spans: list[Span], span_vecs: np.ndarray, checks: tuple[Check, ...], question: str,
+          embed: Embed, grader: Grader, exclude: frozenset[str] = frozenset()) -> Grades:  # fmt: skip
+    """`exclude`: words that never count as one side's own (for red flags: the key points' words)."""
+    n, m = len(spans), len(checks)
+    z = np.zeros((n, m))
+    states, against, cos_right, cos_wrong, cues = z.copy(), z.copy(), z.copy(), z.copy(), z.copy()
+    states_wrong, lex_right, lex_wrong = z.copy(), z.copy(), z.copy()
+    rejected = np.zeros((n, m), dtype=bool)
+    has_wrong = np.asarray([bool(c.misconceptions) for c in checks], dtype=float)
+    if n == 0:
+        return Grades(
+            states, against, cos_right, cos_wrong, rejected, cues, has_wrong, states_wrong, lex_right, lex_wrong
+        )
+    cos_q = span_vecs @ embed([question])[0]
+    for j, check in enumerate(checks):
+        right = check.statements
+        sims_r = span_vecs @ embed(list(right)).T
+        cos_right[:, j] = sims_r.max(axis=1)
+        sims_w = span_vecs @ embed(list(check.misconceptions)).T if check.misconceptions else np.zeros((n, 0))
+        if check.misconceptions:
+            cos_wrong[:, j] = sims_w.max(axis=1)
+        terms = key_terms(check.cues, check.text, question)
+        says_no = rejects(check.text, terms)  # "threads do not speed up CPU-bound work": a negation that agrees
+        said_right = frozenset().union(*(content(t) for t in right))
+        said_wrong = (
+            frozenset().union(*(content(t) for t in check.misconceptions)) if check.misconceptions else frozenset()
+        )
+        only_right, only_wrong = said_right - said_wrong - exclude, said_wrong - said_right
+        rows, where = [], []
+        for i, span in enumerate(spans):
+            words_ = content(span.text)
+            if words_:
+                lex_right[i, j] = len(words_ & only_right) / len(words_)
+                lex_wrong[i, j] = len(words_ & only_wrong) / len(words_)
+            rejected[i, j] = rejects(span.text, terms) and not says_no
+            cues[i, j] = min(2, cue_hits(check, span.text)) if check.cues else 0
+            for side, texts, sims in ((0, right, sims_r), (1, check.misconceptions, sims_w)):
+                for k, text in enumerate(texts):
+                    if sims[i, k] >= MIN_COS:
+                        rows.append(pair_features(span.text, text, question, float(sims[i, k]), float(cos_q[i])))
+                        where.append((i, side))
+        if rows:
+            for (i, side), pr in zip(where, grader.proba(np.asarray(rows)), strict=True):
+                if side:
+                    states_wrong[i, j] = max(states_wrong[i, j], pr[0])
+                    continue
+                states[i, j] = max(states[i, j], pr[0])
+                against[i, j] = max(against[i, j], pr[2])
+    return Grades(states, against, cos_right, cos_wrong, rejected, cues, has_wrong, states_wrong, lex_right, lex_wrong)
+
+
+@dataclass(frozen=True)
+class PointVerdict:
+    verdict: str  # covered | partial | missing
+    span: Span | None
+    strength: float
+    contradiction: Span | None
+
+
+# --- nearest side: the contrastive rubric read as labelled examples ----------------------------------------
+@dataclass(frozen=True)
+class Reading:
+    """What the answer's spans say, read against the whole rubric at once."""
+
+    flags: list[int | None]  # per red flag: the span that commits it
+    wrong: list[int | None]  # per key point: the span that states its opposite
+    barred: set[int]  # spans that state something wrong: never evidence for a point
+    points: list[PointVerdict]
+
+
+def read_spans(spans: list[Span], kg: Grades, fg: Grades, p: Params) -> Reading:
+    """Each span is judged by which side of the rubric it is nearest: a statement of some key point (right), or a
+    misconception of some point or a phrasing of some red flag (wrong). A span that names a point only to reject
+    it, while on that point's topic, is wrong too. Wrong spans are quoted as red flags or contradictions and are
+    never evidence; the others cover the points they are close enough to."""
+    n, m, f = len(spans), kg.cos_right.shape[1], fg.cos_right.shape[1]
+    lam, gr = p.lexical, p.grader_side
+    right_side = kg.cos_right + lam * kg.lex_right + CUE_BOOST * np.minimum(kg.cues, 2) + gr * kg.states
+    wrong_side = kg.cos_wrong + lam * kg.lex_wrong + gr * kg.states_wrong
+    good = right_side.max(axis=1) if m else np.zeros(n)
+    mis = wrong_side.max(axis=1) if m else np.zeros(n)
+    flag_side = fg.cos_right + lam * fg.lex_right + gr * fg.states if f else np.zeros((n, 0))
+    flag = flag_side.max(axis=1) if f else np.zeros(n)
+    bad = np.maximum(mis, flag)
+    on_topic = kg.cos_right >= p.topic
+    flipped = on_topic & (kg.has_wrong == 0) & (kg.against >= p.polarity) & (kg.against > kg.states)
+    # a rejection counts on the point the span is nearest: "threads don't speed up CPU work" states one point
+    # in agreement, and is not a rejection of the neighbouring "use processes for CPU work"
+    nearest = np.zeros((n, m), dtype=bool)
+    if m:
+        nearest[np.arange(n), right_side.argmax(axis=1)] = True
+    rejected = ((kg.rejected & on_topic & nearest) | flipped).any(axis=1) if m else np.zeros(n, dtype=bool)
+    near_bad = (bad >= p.wrong) & (bad > good + p.side_margin)
+    barred = {i for i in range(n) if near_bad[i] or rejected[i]}
+    flags: list[int | None] = [None] * f
+    wrong: list[int | None] = [None] * m
+    for i in sorted(barred, key=lambda i: -bad[i]):
+        if near_bad[i] and f and flag[i] >= max(p.wrong, mis[i] - BOTH):
+            named = (fg.cues[i] > 0) & (fg.cos_right[i] >= p.flag_cue_sim) & ~fg.rejected[i]  # its own words, too
+            for k in np.flatnonzero((flag_side[i] >= max(p.wrong, flag[i] - BOTH)) | named):
+                if flags[int(k)] is None:
+                    flags[int(k)] = i
+            if flag[i] > mis[i] + BOTH:
+                continue  # a red flag, and not a misconception of any point
+        if not m or (near_bad[i] and mis[i] < p.wrong and not rejected[i]):
+            continue
+        j = (
+            int(np.argmax(np.where((kg.rejected[i] & nearest[i]) | flipped[i], kg.cos_right[i], -1.0)))
+            if rejected[i]
+            else int(np.argmax(wrong_side[i]))
+        )
+        if wrong[j] is None:
+            wrong[j] = i
+    for i in range(n):  # a cue said plainly, with the meaning close: the red flag's own words
+        if i in barred or not f:
+            continue
+        for j in range(f):
+            if flags[j] is None and fg.cues[i, j] and fg.cos_right[i, j] >= p.flag_cue_sim and not fg.rejected[i, j]:
+                flags[j] = i
+                barred.add(i)
+    points = []
+    for j in range(m):
+        w = wrong[j]
+        contra = spans[w] if w is not None else None
+        best: tuple[float, int] | None = None
+        for i in range(n):
+            if i in barred:
+                continue
+            score = kg.cos_right[i, j] + CUE_BOOST * min(kg.cues[i, j], 2)
+            if wrong_side[i, j] > right_side[i, j]:
+                continue  # nearer this point's misconceptions than the point
+            if best is None or score > best[0]:
+                best = (score, i)
+        if best is None or best[0] < p.partial:
+            points.append(PointVerdict("missing", None, 0.0, contra))
+            continue
+        score, i = best
+        verdict = "covered" if score >= p.covered and not UNSURE.search(spans[i].text) else "partial"
+        if verdict == "covered" and contra is not None:
+            verdict = "partial"
+        points.append(PointVerdict(verdict, spans[i], float(min(1.0, score)), contra))
+    return Reading(flags, wrong, barred, points)
