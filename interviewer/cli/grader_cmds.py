@@ -29,8 +29,10 @@ own key points): "states it" or "states its opposite" (`interviewer/scoring/verd
   Analysis and 8th Recognizing Textual Entailment Challenge, SemEval 2013, pp. 263-274; licence CC BY-SA 3.0):
   {semeval_answers} student answers to {semeval_questions} questions, each against the reference closest to it.
   A quarter of the questions (by a hash of the question id) is held out and never trained on.
-- {bank_pairs} pairs from the bank's contrastive rubric, dev-split questions and stages only.
-The two sources weigh the same in total. No text of the data is stored in this repository.
+- {bank_pairs} pairs from the bank's contrastive rubric (dev-split questions only; `BANK_WEIGHT` in
+  `interviewer/scoring/training.py` is 0, because those pairs lowered the held-out SemEval AUC: the scorer reads the
+  contrastive rubric directly instead, by nearest side).
+No text of the data is stored in this repository.
 
 **Command.** `interviewer grader train --semeval PATH/TO/train.csv` (install `.[train]` first; the default path is
 `../shared/data/semeval2013/train.csv` beside the repository). It writes this card and `grader.json`.
@@ -42,7 +44,7 @@ and its closest reference answer (cut-off chosen on the training questions):
 |---|---|---|---|
 {rows}
 
-**Limits.** It reads meaning through sentence embeddings and a handful of lexical signals (negation parity, antonym
+**Limits.** It reads meaning through sentence embeddings and a handful of lexical signals (negation presence, antonym
 pairs, overlap beyond the question's words). It does not parse: "A causes B" and "B causes A" look alike to it, and a
 contradiction worded with no negation or antonym is caught only through the rubric's written misconceptions.
 """

@@ -36,6 +36,16 @@ def _checks(items: list[str], prefix: str, what: str) -> list[dict[str, Any]]:
     return [{"id": f"{prefix}-{i}", "text": text, "cues": []} for i, text in enumerate(items, start=1)]
 
 
+def _derived(answer: str) -> list[dict[str, Any]]:
+    """A document with an example answer but no key points: the answer's own claims, marked as derived.
+
+    They are the document's words, not invented ones; an author's key points replace them when written."""
+    from interviewer.scoring.rubric import reference_claims
+
+    return [{"id": f"claim-{n}", "text": c, "cues": [], "derived": True}
+            for n, c in enumerate(reference_claims(answer)[:6], start=1)]  # fmt: skip
+
+
 def draft_entry(d: Draft, qid: str, track: str | None, document: str) -> dict[str, Any]:
     follow_ups = [{"text": t, "targets": []} for t in d.follow_ups] or [
         {"text": _mark("follow-up question pressing on a key point"), "targets": []}
@@ -51,7 +61,9 @@ def draft_entry(d: Draft, qid: str, track: str | None, document: str) -> dict[st
         entry["guidance"] = d.guidance
     entry |= {
         "reference_answer": d.answer or _mark("concise reference answer"),
-        "key_points": _checks(d.key_points, "kp", "specific, checkable key point"),
+        "key_points": _checks(d.key_points, "kp", "specific, checkable key point")
+        if d.key_points or not d.answer
+        else _derived(d.answer),
         "red_flags": _checks(d.mistakes, "rf", "specific red flag"),
         "follow_ups": follow_ups,
         "tags": [_mark("tags")],

@@ -9,6 +9,7 @@ from interviewer.interview.models import State
 from interviewer.scoring.models import AnswerScore
 
 MAX_PROBES_PER_STAGE = 2
+FACT_WORDS_PER_TURN = 45  # facts earned beyond this are told on the next turn, so a reply stays short enough to follow
 
 
 @dataclass(frozen=True)
@@ -30,6 +31,15 @@ def step(stage: Stage, state: State, result: AnswerScore) -> StageStep:
     )
     earned = set(state.stage_actions_done) | covered  # a fact needs the action clearly taken, not just touched
     facts = [f for f in stage.facts if f.id not in state.facts_revealed and set(f.earned_by) & earned]
+    told: list[Fact] = []
+    words = 0
+    for f in facts:
+        n = len(f.text.split())
+        if told and words + n > FACT_WORDS_PER_TURN:
+            break
+        told.append(f)
+        words += n
+    facts = told
     asked_here = [p for p in state.probes_asked if p.startswith(f"{stage.id}:")]
     missing = sorted(
         (a for a in stage.expected_actions if a.id not in done and f"{stage.id}:{a.id}" not in asked_here),

@@ -4,7 +4,7 @@
     coverage  = sum(weight * v) / sum(weight), v = 1 covered, 0.5 partial, 0 missing (a contradicted point is missing)
     structure = STAR parts / 4                           behavioural questions, else 0
     score     = base + w_coverage * coverage + w_structure * structure + w_specificity * specificity
-                - red_flag_penalty * (red flags + contradictions + a prompt-injection attempt)
+                - red_flag_penalty * (red flags + contradictions + 2 for a prompt-injection attempt)
                 - hedge_penalty * min(1, hedges per 50 words)
     clamped to 0..10 and rounded to one decimal; bands: strong >= 7.5 > adequate >= 5 > weak >= 2.5 > poor.
 

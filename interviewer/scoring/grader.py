@@ -2,10 +2,10 @@
 it in part, state its opposite, or be about something else?
 
 A multinomial logistic regression over a dozen signals (embedding cosines, content-word overlap beyond the
-question's words, negation parity, antonym pairs, length). It was trained by `interviewer grader train` on
-SemEval-2013 student answers and on pairs derived from the bank's contrastive rubric (dev questions only); the
-weights ship as JSON in `interviewer/scoring/data/grader.json` with a model card beside them. Inference is a
-dot product and a softmax in numpy: no extra package, nothing downloaded.
+question's words, negation presence, antonym pairs, length). It was trained by `interviewer grader train` on
+SemEval-2013 student answers (the held-out quarter of its questions never seen); the weights ship as JSON in
+`interviewer/scoring/data/grader.json` with a model card beside them. Inference is a dot product and a softmax in
+numpy: no extra package, nothing downloaded.
 """
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 
 Sentence embeddings place "streaming isn't needed" next to "streams the file": they agree on the topic and miss
 the polarity. These signals carry what embeddings lose: content-word overlap (beyond the question's own words),
-negation parity and antonym pairs. They are plain English, with no domain rules, so they carry to any rubric.
+negation and antonym pairs. They are plain English, with no domain rules, so they carry to any rubric.
 """
 
 from __future__ import annotations

@@ -34,6 +34,7 @@ if TYPE_CHECKING:
 
 MAX_ANSWER_CHARS = 20_000  # analysed; a longer paste is judged on its first part
 CACHE_LIMIT = 50_000  # embedded sentences kept (about 75 MB); follow-up turns re-use their earlier sentences
+INJECTION_WEIGHT = 1  # an attempt to steer the grader costs two red flags: it can never pay
 INJECTION_FLAG = "Tries to instruct the grader instead of answering the question."
 
 
@@ -246,10 +247,18 @@ class OfflineScorer:
         if cov is None and star is None and not rubric.technical:
             star = find_star(content)  # the generic rubric looks for structure
         d, spec = base.delivery, base.specificity
-        subst = substance(" ".join(s.text for s in content), rubric.vocabulary)
+        # the rubric's vocabulary, counted only in sentences that state nothing wrong
+        subst = substance(" ".join(s.text for i, s in enumerate(content) if i not in reading.barred), rubric.vocabulary)
         said = sum(len(words(s.text)) for s in content)  # the candidate's own words: no echo, no injection
         features = Features(
-            cov, subst, len(flags), star.parts if star else None, spec.score, d.hedges, said, d.filler_rate
+            cov,
+            subst,
+            len(flags) + INJECTION_WEIGHT * base.injection_detected,
+            star.parts if star else None,
+            spec.score,
+            d.hedges,
+            said,
+            d.filler_rate,
         )
         self.last_features = features
         score = combine(features, p)

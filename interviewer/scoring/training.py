@@ -143,6 +143,8 @@ def train(bank: Bank, semeval_path: Path, cache: dict[str, np.ndarray] | None = 
     }
     grader = Grader(mean, scale, model.coef_, model.intercept_, meta)
     held = [i for i in items if i.held_out]
+    if not held or not train_items:
+        raise ValueError("the SemEval file needs questions on both sides of the held-out split")
     cut = semeval.cosine_threshold(train_items, semeval.best_per_item(*_cos_rows(train_items, embed), len(train_items)))
     figures = semeval.evaluate(held, embed, grader, cut)
     return grader, {"held_out": figures, "cosine_cut": round(cut, 4)}

@@ -28,6 +28,7 @@ from interviewer.scoring.text import Span
 Embed = Callable[[list[str]], np.ndarray]
 MIN_COS = 0.2  # below this a pair is about something else; the grader is not asked
 CUE_BOOST = 0.1  # per cue (at most 2) when choosing a check's best span
+SHORT_SPAN = 6  # words: a shorter span can make a point only in part
 BOTH = 0.05  # a wrong span about as near a red flag as a misconception is quoted as both
 
 
@@ -184,7 +185,8 @@ def read_spans(spans: list[Span], kg: Grades, fg: Grades, p: Params) -> Reading:
             points.append(PointVerdict("missing", None, 0.0, contra))
             continue
         score, i = best
-        verdict = "covered" if score >= p.covered and not UNSURE.search(spans[i].text) else "partial"
+        short = len(spans[i].text.split()) < SHORT_SPAN  # "Token bucket in Redis." names it; it does not explain it
+        verdict = "covered" if score >= p.covered and not short and not UNSURE.search(spans[i].text) else "partial"
         if verdict == "covered" and contra is not None:
             verdict = "partial"
         points.append(PointVerdict(verdict, spans[i], float(min(1.0, score)), contra))

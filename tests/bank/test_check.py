@@ -60,6 +60,24 @@ CASES = [
         "has no probe",
     ),
     (
+        "questions/python-developer.yaml",
+        lambda d: d["questions"][0]["key_points"][0].update(misconceptions=["Threads always make Python faster."]),
+        "pyd-gil-concurrency",
+        "needs at least 2 misconceptions (1)",
+    ),
+    (
+        "questions/python-developer.yaml",
+        lambda d: d["questions"][0]["red_flags"][0].pop("phrasings"),
+        "pyd-gil-concurrency",
+        "needs at least 3 phrasings (0)",
+    ),
+    (
+        "scenarios/production-bug.yaml",
+        lambda d: d["stages"][0]["expected_actions"][0].update(phrasings=[]),
+        "production-bug",
+        "stage triage-impact: key point 'acknowledge-incident' needs at least 2 phrasings",
+    ),
+    (
         "questions/behavioral.yaml",
         lambda d: _questions(d).update(tags=["TODO(author): tags"]),
         "beh-technical-challenge",

@@ -57,7 +57,11 @@ def test_ingest_cli_marks_missing_parts(tmp_path: Path, capsys: pytest.CaptureFi
     assert "5 question(s) drafted" in capsys.readouterr().out
     listed = yaml.safe_load((out / "list_small.yaml").read_text())["questions"]
     assert len(listed) == 3
-    assert all(AUTHOR_MARK in e["key_points"][0]["text"] for e in listed)
+    # an example answer's own claims become derived key points; without one, the author must write them
+    claims = [k["text"] for k in listed[0]["key_points"]]
+    assert claims == ["I check the header, types and row counts, and quarantine bad rows"]
+    assert all(k["derived"] for e in listed[:2] for k in e["key_points"])
+    assert AUTHOR_MARK in listed[2]["key_points"][0]["text"]
     assert all(AUTHOR_MARK in e["red_flags"][0]["text"] for e in listed)
     assert AUTHOR_MARK in listed[2]["reference_answer"]
     assert listed[0]["reference_answer"].startswith("I check the header")
