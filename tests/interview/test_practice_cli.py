@@ -15,6 +15,7 @@ def test_scripted_scenario_session(tmp_path: Path, capsys: pytest.CaptureFixture
             [
                 "I'd acknowledge the incident, check dashboards for error rate and latency, check recent deploys "
                 "and roll back if needed.",
+                "I'd post in the incident channel so the team and support know someone owns it.",
                 "I don't know",
                 "skip",
                 "skip",
