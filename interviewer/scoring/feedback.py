@@ -9,6 +9,12 @@ def _lower_first(text: str) -> str:
     return text[:1].lower() + text[1:] if text else text
 
 
+def _sentence(text: str) -> str:
+    """A rubric line followed by more words: a derived point ("...even if the block raises") has no full stop."""
+    text = _lower_first(text.strip())
+    return text if text.endswith((".", "!", "?")) else f"{text}."
+
+
 def feedback(
     key_points: list[KeyPointResult],
     red_flags: list[RedFlagResult],
@@ -33,7 +39,7 @@ def feedback(
         improvements.append("Say what each of those terms does here and why: a list of names states nothing.")
     for kp in key_points:  # the worst feedback is praise for a point the answer got backwards
         if kp.contradiction and len(improvements) < 2:
-            improvements.append(f'Get this right: {_lower_first(kp.text)} You said the opposite: "{kp.contradiction}"')
+            improvements.append(f'Get this right: {_sentence(kp.text)} You said the opposite: "{kp.contradiction}"')
     for rf in [f for f in red_flags if f.kind != "contradiction"][:2]:
         if len(improvements) >= 3:
             break
@@ -42,7 +48,7 @@ def feedback(
                 "Answer the question itself; instructions aimed at the grader are ignored and count against you."
             )
         else:
-            improvements.append(f'Avoid this: {_lower_first(rf.text)} You said: "{rf.evidence}"')
+            improvements.append(f'Avoid this: {_sentence(rf.text)} You said: "{rf.evidence}"')
     for kp in sorted(key_points, key=lambda k: k.verdict != "missing"):
         if len(improvements) >= 3:
             break

@@ -28,7 +28,7 @@ from interviewer.scoring.text import Span
 Embed = Callable[[list[str]], np.ndarray]
 MIN_COS = 0.2  # below this a pair is about something else; the grader is not asked
 CUE_BOOST = 0.1  # per cue (at most 2) when choosing a check's best span
-SHORT_SPAN = 6  # words: a shorter span can make a point only in part
+SHORT_SPAN = 5  # words: a shorter span can make a point only in part
 BOTH = 0.05  # a wrong span about as near a red flag as a misconception is quoted as both
 
 

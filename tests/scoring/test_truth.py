@@ -69,6 +69,7 @@ def test_reference_only_rubric_scores_correctness(scorer: OfflineScorer) -> None
     assert right.score >= wrong.score + 3
     assert not _quotes_for_points(wrong)
     assert any(f.kind == "contradiction" for f in wrong.red_flags)
+    assert any("raises. You said the opposite" in i for i in wrong.feedback.improvements)  # a sentence, then the quote
     for r in (right, wrong):  # a technical question never gets STAR advice
         assert r.star is None and not any("result" in i.lower() for i in r.feedback.improvements)
 
