@@ -32,8 +32,11 @@ def test_info_logs_carry_no_answer_text(
         )
         with caplog.at_level(logging.INFO):
             session = interviewer.start(Plan(questions=1, seed=5))
-            for text in (f"{MARKER} I would profile it with cProfile first.", "skip", f"{MARKER} no, thanks"):
+            # an answer to the question asked, so it reaches the judge (an answer to another bank question would not)
+            on_topic = bank.question(session.state.current or "").reference_answer
+            for text in (f"{MARKER} {on_topic}", "skip", f"{MARKER} no, thanks"):
                 interviewer.reply(session, text)
+    assert server.requests, "the endpoint was never called: the fallback path was not exercised"
     assert session.turns[-1].kind in ("close", "wrap-up-answer", "wrap-up")
     assert caplog.records, "nothing was logged: the test would prove nothing"
     assert MARKER not in caplog.text
