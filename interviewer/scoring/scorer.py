@@ -89,7 +89,7 @@ class OfflineScorer:
         return np.stack([self._cache[t] for t in texts])
 
     def warm(self, rubrics: list[Rubric], cache_file: Path | None = None) -> None:
-        """Load the model and embed the rubrics' texts once, as an index would (about 4 s for the whole bank).
+        """Load the model and embed the rubrics' texts once, as an index would (about 12 s for the whole bank).
 
         With `cache_file`, vectors saved by an earlier run are reused and the file is brought up to date."""
         checks = (t for r in rubrics for t in self._rubric_texts(r))
