@@ -16,6 +16,7 @@ from interviewer.cli import (
     grader_cmds,
     index_cmds,
     interview_cmds,
+    reader_cmds,
     reliability_cmds,
     score_cmds,
 )
@@ -34,6 +35,7 @@ def build_parser() -> argparse.ArgumentParser:
     bench_cmds.register(sub)
     score_cmds.register(sub)
     grader_cmds.register(sub)
+    reader_cmds.register(sub)
     doctor_cmds.register(sub)
     interview_cmds.register(sub)
     reliability_cmds.register(sub)

@@ -1,0 +1,209 @@
+"""The reader's labelled pairs: (span, claim, label), written by the project for every check in the bank.
+
+One YAML file per rubric item (a bank question, a scenario stage, or a scenario's own red flags) under
+`data/reader/`. Each check lists spans that `states` its claim, that `contradicts` it, and that do `neither`.
+For a red flag the claim is the wrong claim itself: a span that makes it `states` it, and a span that says the
+right thing `contradicts` it. The files are written and labelled before any model reads them; `interviewer reader
+check` validates them against the bank.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field
+
+from interviewer.bank.loader import Bank
+from interviewer.bank.models import Check as BankCheck
+from interviewer.bank.models import KeyPoint
+
+Label = Literal["states", "contradicts", "neither"]
+LABELS: tuple[Label, ...] = ("states", "contradicts", "neither")
+Origin = Literal["written", "bank", "augmented", "semeval", "eval"]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class CheckPairs(_Model):
+    id: str
+    kind: Literal["key_point", "red_flag"]
+    claim: str = Field(description="The check's text, as in the bank (kept here so the file reads on its own).")
+    states: list[str] = Field(default_factory=list)
+    contradicts: list[str] = Field(default_factory=list)
+    neither: list[str] = Field(default_factory=list)
+
+
+class ItemPairs(_Model):
+    item: str = Field(description="A question id, `scenario/stage`, or a scenario id for its own red flags.")
+    question: str
+    checks: list[CheckPairs]
+
+
+@dataclass(frozen=True)
+class Pair:
+    span: str
+    claim: str
+    label: Label
+    item: str  # the rubric item the pair belongs to: the unit of the dev/test split
+    origin: Origin
+
+
+def file_name(item: str) -> str:
+    return item.replace("/", "--") + ".yaml"
+
+
+def bank_items(bank: Bank) -> Iterator[tuple[str, str, list[tuple[str, BankCheck]]]]:
+    """(item, the question asked, [(kind, check)]) for every rubric item of the bank."""
+    for q in bank.questions:
+        yield q.id, q.text, [("key_point", k) for k in q.key_points] + [("red_flag", r) for r in q.red_flags]
+    for s in bank.scenarios:
+        yield s.id, s.setup, [("red_flag", r) for r in s.red_flags]
+        for st in s.stages:
+            checks = [("key_point", a) for a in st.expected_actions] + [("red_flag", r) for r in st.red_flags]
+            yield f"{s.id}/{st.id}", st.opening, checks  # type: ignore[misc]
+
+
+def skeleton(item: str, question: str, checks: list[tuple[str, BankCheck]]) -> ItemPairs:
+    return ItemPairs(
+        item=item,
+        question=question,
+        checks=[CheckPairs(id=c.id, kind=kind, claim=c.text) for kind, c in checks],  # type: ignore[arg-type]
+    )
+
+
+def dump(pairs: ItemPairs) -> str:
+    head = (
+        "# Labelled pairs for the answer reader (see data/reader/README.md): for each check, spans that state its\n"
+        "# claim, spans that contradict it, and same-topic spans that do neither. Written by the project.\n"
+    )
+    body = yaml.safe_dump(pairs.model_dump(), sort_keys=False, allow_unicode=True, width=120)
+    return head + body
+
+
+def load_file(path: Path) -> ItemPairs:
+    return ItemPairs.model_validate(yaml.safe_load(path.read_text(encoding="utf-8")))
+
+
+def load_all(folder: Path) -> list[ItemPairs]:
+    return [load_file(p) for p in sorted(folder.glob("*.yaml"))]
+
+
+def problems(items: list[ItemPairs], bank: Bank, min_written: int = 0) -> list[str]:
+    """What is wrong with the files: unknown items or checks, stale claims, duplicates, copies of the bank's own
+    phrasings, a span under two labels, checks with too few written pairs."""
+    known = {item: (question, {c.id: (kind, c) for kind, c in checks}) for item, question, checks in bank_items(bank)}
+    out: list[str] = []
+    for it in items:
+        if it.item not in known:
+            out.append(f"{it.item}: no such item in the bank")
+            continue
+        _, checks = known[it.item]
+        for cp in it.checks:
+            where = f"{file_name(it.item)}: {cp.id}"
+            if cp.id not in checks:
+                out.append(f"{where}: no such check")
+                continue
+            kind, bc = checks[cp.id]
+            if cp.claim != bc.text:
+                out.append(f"{where}: claim differs from the bank's text")
+            if cp.kind != kind:
+                out.append(f"{where}: kind should be {kind}")
+            bank_texts = {bc.text, *bc.phrasings, *(bc.misconceptions if isinstance(bc, KeyPoint) else [])}
+            seen: dict[str, str] = {}
+            for label in LABELS:
+                for span in getattr(cp, label):
+                    if span in bank_texts:
+                        out.append(f"{where}: {label} copies the bank's own text: {span[:60]!r}")
+                    if span in seen:
+                        out.append(f"{where}: {span[:60]!r} is under both {seen[span]} and {label}")
+                    seen[span] = label
+            n = sum(len(getattr(cp, label)) for label in LABELS)
+            if n < min_written:
+                out.append(f"{where}: {n} written pairs, fewer than {min_written}")
+    return out
+
+
+def written_pairs(items: list[ItemPairs]) -> list[Pair]:
+    return [
+        Pair(span, cp.claim, label, it.item, "written")
+        for it in items
+        for cp in it.checks
+        for label in LABELS
+        for span in getattr(cp, label)
+    ]
+
+
+def split_of_item(item: str) -> str:
+    """The dev/test split of an item, as the labelled scoring eval splits (a scenario's own flags: by scenario)."""
+    from interviewer.evals.scoring import split_of
+
+    return split_of(item)
+
+
+def bank_pairs(bank: Bank) -> list[Pair]:
+    """Pairs from the bank's contrastive rubric: a phrasing states its check, a misconception contradicts its key
+    point, and the phrasings of a sibling key point do neither."""
+    out: list[Pair] = []
+    for item, _, checks in bank_items(bank):
+        points = [c for kind, c in checks if kind == "key_point"]
+        for kind, c in checks:
+            out += [Pair(p, c.text, "states", item, "bank") for p in c.phrasings]
+            if kind != "key_point":
+                continue
+            assert isinstance(c, KeyPoint)
+            out += [Pair(m, c.text, "contradicts", item, "bank") for m in c.misconceptions]
+            for sib in points:
+                if sib is not c:
+                    out += [Pair(p, c.text, "neither", item, "bank") for p in sib.phrasings[:2]]
+    return out
+
+
+_PREFIXES = (
+    "So basically, ", "Um, ", "Yeah, so ", "Honestly, ", "I mean, ", "Right, so ", "Okay, so ", "Well, ",
+    "I think ", "In my experience, ", "From what I've seen, ", "Uh, so, ", "To be fair, ", "Basically ",
+)  # fmt: skip
+_SUFFIXES = (" That's how I'd do it.", " So yeah.", " If that makes sense.", " That's my take, anyway.", "")
+
+
+def _lower_first(text: str) -> str:
+    first = text.split(" ", 1)[0]
+    if first in {"I", "I'd", "I'm", "I've", "I'll"} or first[:2].isupper():
+        return text
+    return text[:1].lower() + text[1:]
+
+
+def augment(pairs: list[Pair], rate: float, seed: int) -> list[Pair]:
+    """Spoken-style copies (fillers, hedges, tails) of a share of the pairs: the label holds by construction."""
+    import random
+
+    rng = random.Random(seed)
+    out = []
+    for p in pairs:
+        if rng.random() >= rate:
+            continue
+        span = rng.choice(_PREFIXES) + _lower_first(p.span)
+        tail = rng.choice(_SUFFIXES)
+        if tail:
+            span = span.rstrip(".") + "." + tail
+        out.append(Pair(span, p.claim, p.label, p.item, "augmented"))
+    return out
+
+
+def other_item_negatives(pairs: list[Pair], per_claim: int, seed: int) -> list[Pair]:
+    """Spans written for other items, against each claim: about something else entirely, so `neither`."""
+    import random
+
+    rng = random.Random(seed)
+    claims = sorted({(p.claim, p.item) for p in pairs})
+    pool = [p for p in pairs if p.origin in ("written", "bank")]
+    out = []
+    for claim, item in claims:
+        others = [p for p in rng.sample(pool, min(len(pool), per_claim * 4)) if p.item != item][:per_claim]
+        out += [Pair(o.span, claim, "neither", item, "augmented") for o in others]
+    return out

@@ -1,0 +1,85 @@
+"""The reader's inference: a MiniLM cross-encoder in ONNX, run by onnxruntime with the `tokenizers` package.
+
+It reads (span, claim) together and gives three probabilities in LABELS order: the span states the claim,
+says its opposite, or neither. No torch at run time; nothing is downloaded.
+"""
+
+from __future__ import annotations
+
+import threading
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+MAX_LEN = 96  # tokens for span and claim together; spans are sentences and claims are one line
+BATCH = 64
+MODEL_FILE = "reader.onnx"
+TOKENIZER_FILE = "tokenizer.json"
+
+
+def model_dir() -> Path:
+    return Path(str(resources.files("interviewer.scoring.reader") / "model"))
+
+
+class ReaderModel:
+    """Loaded on first use and shared: onnxruntime sessions are safe to call from several threads."""
+
+    def __init__(self, folder: Path | None = None, threads: int = 2):
+        self.folder = folder or model_dir()
+        self.threads = threads
+        self._session: Any = None
+        self._tokenizer: Any = None
+        self._lock = threading.Lock()
+
+    def available(self) -> bool:
+        return (self.folder / MODEL_FILE).is_file() and (self.folder / TOKENIZER_FILE).is_file()
+
+    def _load(self) -> None:
+        with self._lock:
+            if self._session is not None:
+                return
+            import onnxruntime as ort
+            from tokenizers import Tokenizer
+
+            if not self.available():
+                raise FileNotFoundError(
+                    f"the answer reader's model is missing from {self.folder}; retrain it: `interviewer reader train`"
+                )
+            tok = Tokenizer.from_file(str(self.folder / TOKENIZER_FILE))
+            tok.enable_truncation(max_length=MAX_LEN)
+            tok.enable_padding(pad_id=0, pad_token="[PAD]")
+            opts = ort.SessionOptions()
+            opts.intra_op_num_threads = self.threads
+            opts.inter_op_num_threads = 1
+            self._tokenizer = tok
+            self._session = ort.InferenceSession(
+                str(self.folder / MODEL_FILE), sess_options=opts, providers=["CPUExecutionProvider"]
+            )
+
+    def proba(self, spans: list[str], claims: list[str]) -> np.ndarray:
+        """One row of (states, contradicts, neither) per (span, claim) pair, zipped."""
+        if len(spans) != len(claims):
+            raise ValueError("spans and claims pair up one to one")
+        if not spans:
+            return np.zeros((0, 3), dtype=np.float32)
+        self._load()
+        out = []
+        order = np.argsort([len(s) + len(c) for s, c in zip(spans, claims, strict=True)])  # similar lengths batch
+        for start in range(0, len(order), BATCH):
+            idx = order[start : start + BATCH]
+            enc = self._tokenizer.encode_batch([(spans[i], claims[i]) for i in idx])
+            feed = {
+                "input_ids": np.asarray([e.ids for e in enc], dtype=np.int64),
+                "attention_mask": np.asarray([e.attention_mask for e in enc], dtype=np.int64),
+                "token_type_ids": np.asarray([e.type_ids for e in enc], dtype=np.int64),
+            }
+            logits = self._session.run(["logits"], feed)[0].astype(np.float64)
+            logits -= logits.max(axis=1, keepdims=True)
+            e = np.exp(logits)
+            out.append((idx, e / e.sum(axis=1, keepdims=True)))
+        probs = np.zeros((len(spans), 3), dtype=np.float32)
+        for idx, p in out:
+            probs[idx] = p
+        return probs

@@ -1,0 +1,72 @@
+"""The reader's labelled pairs: complete for the bank, valid, and split by item."""
+
+from __future__ import annotations
+
+import pytest
+
+from interviewer.bank.loader import Bank
+from interviewer.cli.reader_cmds import DEFAULT_PAIRS
+from interviewer.scoring.reader.dataset import (
+    CheckPairs,
+    ItemPairs,
+    augment,
+    bank_items,
+    bank_pairs,
+    load_all,
+    other_item_negatives,
+    problems,
+    split_of_item,
+    written_pairs,
+)
+
+
+@pytest.fixture(scope="module")
+def items() -> list[ItemPairs]:
+    return load_all(DEFAULT_PAIRS)
+
+
+def test_every_check_of_the_bank_has_written_pairs(items: list[ItemPairs], bank: Bank) -> None:
+    have = {(it.item, cp.id) for it in items for cp in it.checks}
+    want = {(item, c.id) for item, _, checks in bank_items(bank) for _, c in checks}
+    assert want <= have, sorted(want - have)[:5]
+    assert problems(items, bank, min_written=15) == []
+
+
+def test_enough_pairs_on_both_sides_of_the_split(items: list[ItemPairs], bank: Bank) -> None:
+    pairs = written_pairs(items) + bank_pairs(bank)
+    assert len(pairs) >= 10_000
+    for split in ("dev", "test"):
+        labels = [p.label for p in pairs if split_of_item(p.item) == split]
+        assert min(labels.count(label) for label in ("states", "contradicts", "neither")) >= 1_000
+
+
+def _one(claim: str, **spans: list[str]) -> ItemPairs:
+    return ItemPairs(
+        item="pyd-gil-concurrency",
+        question="q",
+        checks=[CheckPairs(id="gil-one-thread-bytecode", kind="key_point", claim=claim, **spans)],
+    )
+
+
+def test_problems_are_found(bank: Bank) -> None:
+    point = bank.question("pyd-gil-concurrency").key_points[0]
+    copied = _one(point.text, states=[point.phrasings[0]])
+    twice = _one(point.text, states=["Only one thread runs at a time."], neither=["Only one thread runs at a time."])
+    stale = _one("Something else entirely.", states=["x y z"])
+    assert any("copies the bank" in p for p in problems([copied], bank))
+    assert any("under both" in p for p in problems([twice], bank))
+    assert any("claim differs" in p for p in problems([stale], bank))
+    assert any("fewer than 15" in p for p in problems([stale], bank, min_written=15))
+
+
+def test_augmented_copies_keep_the_claim_and_label(items: list[ItemPairs]) -> None:
+    pairs = written_pairs(items)[:200]
+    copies = augment(pairs, rate=1.0, seed=1)
+    assert len(copies) == len(pairs)
+    for a, b in zip(pairs, copies, strict=True):
+        assert (a.claim, a.label, a.item) == (b.claim, b.label, b.item) and a.span != b.span
+    negatives = other_item_negatives(pairs, per_claim=2, seed=1)
+    assert negatives and all(n.label == "neither" for n in negatives)
+    spans_of = {(p.span, p.item) for p in pairs}
+    assert not any((n.span, n.item) in spans_of for n in negatives)  # never a span of its own item
+
