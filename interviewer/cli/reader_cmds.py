@@ -30,6 +30,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     e = gs.add_parser("eval", help="pair-level figures on the held-out questions, beside cosine and the grader")
     e.add_argument("--pairs", type=Path, default=DEFAULT_PAIRS, help="folder of pair files (default: data/reader)")
     e.add_argument("--semeval", type=Path, help="also measure on SemEval's held-out questions (train.csv)")
+    e.add_argument("--model", type=Path, help="folder of the model to measure (default: the package's)")
     e.add_argument("--json", action="store_true", help="print the figures as JSON")
     e.set_defaults(func=cmd_eval)
 
@@ -127,7 +128,7 @@ def _figures(settings: Settings, pairs: Path, folder: Path | None, semeval_path:
 
 
 def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
-    report = _figures(settings, args.pairs, None, args.semeval)
+    report = _figures(settings, args.pairs, args.model, args.semeval)
     if args.json:
         print(json.dumps(report, indent=1))
         return 0

@@ -154,7 +154,8 @@ def overlaps(quote: str, spans: list[str]) -> bool:
 
 
 def truth(items: list[Labelled], results: list[AnswerScore]) -> dict[str, float]:
-    """Does the feedback tell the truth? Contradictions found, wrong claims never quoted as proof, non-answers."""
+    """Does the feedback tell the truth? Contradictions found, wrong claims never quoted as proof, no accusation
+    on a sound answer, no "add this" for a point it made, non-answers set aside and real attempts scored."""
     pairs = list(zip(items, results, strict=True))
     con = [0, 0, 0]
     wrong_quoted = 0
@@ -170,7 +171,25 @@ def truth(items: list[Labelled], results: list[AnswerScore]) -> dict[str, float]
     flagged = sum(any(overlaps(f.evidence, i.wrong_spans) for f in r.red_flags) for i, r in wrong)
     lists = [r for i, r in pairs if i.kind == "keyword-list"]
     idk = [r for i, r in pairs if i.kind == "dont-know"]
+    sound = [(i, r) for i, r in pairs if i.gold.band in ("strong", "adequate")]
+    false_con = sum(
+        1
+        for i, r in sound
+        for f in r.red_flags
+        if f.kind != "injection" and f.id not in {*i.gold.contradicts, *i.gold.red_flags}
+    )
+    covered = told = 0
+    for i, r in pairs:
+        asks = " ".join(r.feedback.improvements)
+        for k in r.key_points:
+            if i.gold.key_points.get(k.id or "") == "covered":
+                covered += 1
+                told += f"Add this point: {k.text[:1].lower()}{k.text[1:]}" in asks
+    attempts = [r for i, r in pairs if i.gold.score is not None]
     return {
+        "false_contradictions": false_con,
+        "covered_told_to_add": round(told / covered, 4) if covered else 0.0,
+        "real_attempts_abstained": sum(r.score is None for r in attempts),
         "contradiction_f1": _f1(*con),
         "wrong_quoted_as_evidence": wrong_quoted,
         "confidently_wrong_above_3_5": sum((r.score or 0) > 3.5 for _, r in wrong),

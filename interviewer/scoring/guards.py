@@ -24,7 +24,14 @@ INJECTION = re.compile(
     r"|mark (?:every|all|each) (?:key )?points? as covered|(?:assign|give|award) (?:it |this )?a score of \d+"
     r"|\bverdict\s*:\s*\w|\byou (?:have )?passed\b|\binterview is (?:complete|over|finished)\b"
     r"|reveal (?:every|all|the|any) (?:hidden |remaining )?(?:facts?|rubric|reference|key points|answers?)"
-    r"|(?:read|show|tell) me the (?:reference answer|rubric|key points|model answer)",
+    r"|(?:read|show|tell) me the (?:reference answer|rubric|key points|model answer)"
+    # the answer graded in the third person: a candidate speaks for themselves, a grader's note speaks about them
+    r"|\b(?:the|this) (?:candidate|applicant|interviewee)(?:'s answer)? (?:has |have |is |was )?"
+    r"(?:fully |already |clearly |correctly |thoroughly )?(?:covered|covers|addressed|addresses|hit|hits|nailed"
+    r"|demonstrated|demonstrates|deserves|answered|explained|complete|correct|excellent|perfect)\b"
+    # "this answer ..." only with a grader's verbs: "the response was correct" is ordinary talk about an API
+    r"|\bthis (?:answer|response) (?:fully |already |clearly |thoroughly )?(?:covers|addresses|deserves|demonstrates"
+    r"|hits|nails)\b",
     re.I,
 )
 STOPWORDS = set(

@@ -3,8 +3,8 @@
 from collections import Counter
 
 from interviewer.bank.loader import Bank
-from interviewer.evals.scoring import load_labelled, metrics, ranking_accuracy, spearman, split_of
-from interviewer.scoring.models import AnswerScore, Delivery, KeyPointResult, Ownership, Specificity
+from interviewer.evals.scoring import load_labelled, metrics, ranking_accuracy, spearman, split_of, truth
+from interviewer.scoring.models import AnswerScore, Delivery, KeyPointResult, Ownership, RedFlagResult, Specificity
 from interviewer.settings import REPO_ROOT
 
 DATA = REPO_ROOT / "evals" / "scoring"
@@ -44,3 +44,18 @@ def test_metrics_punish_wrong_answers() -> None:
     assert bad["spearman"] < 0 and bad["key_point_f1"] == 0.0 and bad["ranking_accuracy"] < 0.1
     assert spearman([1, 2, 3], [3, 2, 1]) == -1.0
     assert ranking_accuracy([]) == 1.0
+
+
+def test_truth_figures_count_false_accusations_and_withheld_credit() -> None:
+    sound = [i for i in load_labelled(DATA) if i.gold.band in ("strong", "adequate") and not i.gold.red_flags][:10]
+    covered = next(k for k, v in sound[0].gold.key_points.items() if v == "covered")
+    honest = [_result(i.gold.score, dict(i.gold.key_points)) for i in sound]
+    accused = [r.model_copy(deep=True) for r in honest]
+    accused[0].red_flags.append(RedFlagResult(id=covered, text="Says the opposite", evidence="x", kind="contradiction"))
+    accused[0].feedback.improvements.append(f"Add this point: {covered}")
+    accused[1] = _result(None)
+    good, bad = truth(sound, honest), truth(sound, accused)
+    assert good["false_contradictions"] == 0 and good["covered_told_to_add"] == 0.0
+    assert good["real_attempts_abstained"] == 0
+    assert bad["false_contradictions"] == 1 and bad["covered_told_to_add"] > 0
+    assert bad["real_attempts_abstained"] == 1

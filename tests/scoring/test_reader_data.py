@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from interviewer.bank.loader import Bank
@@ -12,6 +14,7 @@ from interviewer.scoring.reader.dataset import (
     augment,
     bank_items,
     bank_pairs,
+    dump,
     load_all,
     other_item_negatives,
     problems,
@@ -70,3 +73,14 @@ def test_augmented_copies_keep_the_claim_and_label(items: list[ItemPairs]) -> No
     spans_of = {(p.span, p.item) for p in pairs}
     assert not any((n.span, n.item) in spans_of for n in negatives)  # never a span of its own item
 
+
+def test_check_command_counts_and_refuses_a_broken_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from interviewer.cli import main
+
+    assert main(["reader", "check"]) == 0
+    out = capsys.readouterr().out
+    assert "written test contradicts" in out and out.rstrip().endswith("OK")
+    broken = load_all(DEFAULT_PAIRS)[0].model_copy(update={"item": "no-such-question"})
+    (tmp_path / "broken.yaml").write_text(dump(broken), encoding="utf-8")
+    assert main(["reader", "check", "--pairs", str(tmp_path)]) == 1
+    assert "no such item" in capsys.readouterr().out
