@@ -31,7 +31,7 @@ from interviewer.scoring.reader.dataset import (
 from interviewer.scoring.reader.model import MAX_LEN, MODEL_FILE, TOKENIZER_FILE
 
 SEED = 13
-EPOCHS = 2
+EPOCHS = 3
 LR = 4e-5
 BATCH = 32
 AUGMENT_RATE = 0.5
