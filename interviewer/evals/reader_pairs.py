@@ -75,30 +75,13 @@ def reader_predict(pairs: Sequence[Pair], proba: Callable[[list[str], list[str]]
     return [LABELS[int(i)] for i in p.argmax(axis=1)]
 
 
-def auc(pos: np.ndarray, neg: np.ndarray) -> float:
-    """Probability that a random positive outranks a random negative (ties count half)."""
-    if not len(pos) or not len(neg):
-        return float("nan")
-    order = np.argsort(np.concatenate([pos, neg]), kind="mergesort")
-    ranks = np.empty(len(order))
-    allv = np.concatenate([pos, neg])[order]
-    i = 0
-    while i < len(allv):  # average ranks over ties
-        j = i
-        while j + 1 < len(allv) and allv[j + 1] == allv[i]:
-            j += 1
-        ranks[order[i : j + 1]] = (i + j) / 2 + 1
-        i = j + 1
-    return float((ranks[: len(pos)].sum() - len(pos) * (len(pos) + 1) / 2) / (len(pos) * len(neg)))
-
-
 def semeval_figures(path: object, proba: Callable[[list[str], list[str]], np.ndarray]) -> dict[str, float]:
     """On SemEval's held-out questions: AUC of P(states) for correct against the rest and against contradictory,
     each answer read against its best reference answer."""
     import csv
     from pathlib import Path
 
-    from interviewer.evals.semeval import held_out
+    from interviewer.evals.semeval import auc, held_out
 
     rows = []
     with Path(str(path)).open(encoding="utf-8", newline="") as f:

@@ -82,7 +82,7 @@ def best_per_item(values: np.ndarray, owner: np.ndarray, n: int) -> np.ndarray:
     return out
 
 
-def _auc(pos: np.ndarray, neg: np.ndarray) -> float:
+def auc(pos: np.ndarray, neg: np.ndarray) -> float:
     if not len(pos) or not len(neg):
         return float("nan")
     allv = np.concatenate([pos, neg])
@@ -118,8 +118,8 @@ def figures(items: Sequence[Item], correct: np.ndarray, three_way: list[str]) ->
     gold3 = [lab if lab in ("correct", "contradictory") else "other" for lab in labels]
     pred2 = ["correct" if p == "correct" else "other" for p in three_way]
     return {
-        "auc_correct": round(_auc(correct[is_c], correct[~is_c]), 4),
-        "auc_correct_vs_contradictory": round(_auc(correct[is_c], correct[labels == "contradictory"]), 4),
+        "auc_correct": round(auc(correct[is_c], correct[~is_c]), 4),
+        "auc_correct_vs_contradictory": round(auc(correct[is_c], correct[labels == "contradictory"]), 4),
         "macro_f1_2way": round(_macro_f1(["correct" if c else "other" for c in is_c], pred2, ("correct", "other")), 4),
         "macro_f1_3way": round(_macro_f1(gold3, three_way, ("correct", "contradictory", "other")), 4),
         "spearman": _spearman(correct, np.asarray([ORDINAL[lab] for lab in labels])),

@@ -84,3 +84,14 @@ def test_check_command_counts_and_refuses_a_broken_file(tmp_path: Path, capsys: 
     (tmp_path / "broken.yaml").write_text(dump(broken), encoding="utf-8")
     assert main(["reader", "check", "--pairs", str(tmp_path)]) == 1
     assert "no such item" in capsys.readouterr().out
+
+
+def test_pair_figures_tell_a_reader_from_a_topic_detector() -> None:
+    from interviewer.evals.reader_pairs import figures
+
+    gold = ["states", "contradicts", "neither", "states", "contradicts", "neither"]
+    perfect = figures(gold, gold)
+    assert perfect["macro_f1"] == 1.0 and perfect["accuracy"] == 1.0
+    topic_only = figures(gold, ["states", "states", "neither", "states", "states", "neither"])  # cosine's best
+    assert topic_only["contradicts_f1"] == 0.0 and topic_only["states_precision"] == 0.5
+    assert topic_only["macro_f1"] < 0.7
