@@ -59,3 +59,25 @@ def test_truth_figures_count_false_accusations_and_withheld_credit() -> None:
     assert good["real_attempts_abstained"] == 0
     assert bad["false_contradictions"] == 1 and bad["covered_told_to_add"] > 0
     assert bad["real_attempts_abstained"] == 1
+
+
+def test_plain_words_set_is_what_issue_24_asks(bank: Bank) -> None:
+    """60 answers in plain spoken words: 20 strong (negations, hedges), 20 confidently wrong in the rubric's words,
+    20 half right; labels consistent with the bank, split by question like the main set."""
+    from interviewer.evals.scoring import rubric_for
+    from interviewer.scoring.models import band_for
+
+    items = load_labelled(REPO_ROOT / "evals" / "plain-words")
+    assert Counter(i.kind for i in items) == {"plain-strong": 20, "confidently-wrong": 20, "half-right": 20}
+    ids = [i.id for i in items + load_labelled(DATA)]
+    assert len(set(ids)) == len(ids)
+    assert {i.split for i in items} == {"dev", "test"}
+    for i in items:
+        rubric = rubric_for(bank, i.question_id)
+        assert set(i.gold.key_points) == {k.id for k in rubric.key_points}, i.id
+        assert set(i.gold.red_flags) <= {f.id for f in rubric.red_flags}, i.id
+        assert all(i.gold.key_points[k] == "missing" for k in i.gold.contradicts), i.id
+        assert all(s in i.answer for s in i.wrong_spans), i.id
+        assert i.gold.score is not None and band_for(i.gold.score) == i.gold.band, i.id
+        wrong = bool(i.gold.contradicts or i.gold.red_flags)
+        assert wrong == (i.kind != "plain-strong") and wrong == bool(i.wrong_spans), i.id
