@@ -9,6 +9,7 @@ import pytest
 from interviewer.bank.loader import Bank
 from interviewer.cli.reader_cmds import DEFAULT_PAIRS
 from interviewer.scoring.reader.dataset import (
+    FLAG_PREFIX,
     CheckPairs,
     ItemPairs,
     augment,
@@ -16,6 +17,7 @@ from interviewer.scoring.reader.dataset import (
     bank_pairs,
     dump,
     load_all,
+    load_file,
     other_item_negatives,
     problems,
     split_of_item,
@@ -95,3 +97,24 @@ def test_pair_figures_tell_a_reader_from_a_topic_detector() -> None:
     topic_only = figures(gold, ["states", "states", "neither", "states", "states", "neither"])  # cosine's best
     assert topic_only["contradicts_f1"] == 0.0 and topic_only["states_precision"] == 0.5
     assert topic_only["macro_f1"] < 0.7
+
+
+def test_contrast_pairs_are_merged_into_their_checks(items: list[ItemPairs]) -> None:
+    """`contrast/` adds two states and two contradicts to every check, each naming both sides of it."""
+    contrast = {p.stem: load_file(p) for p in sorted((DEFAULT_PAIRS / "contrast").glob("*.yaml"))}
+    assert len(contrast) == len(items)
+    merged = {it.item: {c.id: c for c in it.checks} for it in items}
+    for it in contrast.values():
+        for c in it.checks:
+            assert len(c.states) >= 2 and len(c.contradicts) >= 2, (it.item, c.id)
+            whole = merged[it.item][c.id]
+            assert whole.claim == c.claim and set(c.states) <= set(whole.states), (it.item, c.id)
+            assert set(c.contradicts) <= set(whole.contradicts), (it.item, c.id)
+
+
+def test_red_flag_claims_are_marked_as_mistakes(items: list[ItemPairs]) -> None:
+    kinds = {(it.item, c.claim): c.kind for it in items for c in it.checks}
+    pairs = written_pairs(items)
+    flags = [p for p in pairs if p.claim.startswith(FLAG_PREFIX)]
+    assert flags and all(kinds[(p.item, p.claim[len(FLAG_PREFIX) :])] == "red_flag" for p in flags)
+    assert all(kinds[(p.item, p.claim)] == "key_point" for p in pairs if not p.claim.startswith(FLAG_PREFIX))

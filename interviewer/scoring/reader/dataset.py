@@ -24,6 +24,14 @@ from interviewer.bank.models import KeyPoint
 Label = Literal["states", "contradicts", "neither"]
 LABELS: tuple[Label, ...] = ("states", "contradicts", "neither")
 Origin = Literal["written", "bank", "augmented", "semeval", "eval"]
+FLAG_PREFIX = "Mistake: "
+
+
+def claim_text(text: str, kind: str) -> str:
+    """What the reader reads as the claim. A red flag is marked as the mistake it is, so that a span making it
+    reads as `states` although it sounds wrong (unmarked, the held-out red-flag pairs read at macro-F1 0.74
+    against 0.87 for key points: the reader had learned "sounds wrong" as "contradicts")."""
+    return FLAG_PREFIX + text if kind != "key_point" else text
 
 
 class _Model(BaseModel):
@@ -91,7 +99,24 @@ def load_file(path: Path) -> ItemPairs:
 
 
 def load_all(folder: Path) -> list[ItemPairs]:
-    return [load_file(p) for p in sorted(folder.glob("*.yaml"))]
+    """Every item's pairs, with the contrast pairs of `contrast/` (same format) merged into their checks."""
+    items = [load_file(p) for p in sorted(folder.glob("*.yaml"))]
+    extra = {it.item: it for it in (load_file(p) for p in sorted((folder / "contrast").glob("*.yaml")))}
+    return [_merged(it, extra[it.item]) if it.item in extra else it for it in items] + [
+        it for name, it in extra.items() if name not in {i.item for i in items}
+    ]
+
+
+def _merged(it: ItemPairs, more: ItemPairs) -> ItemPairs:
+    add = {c.id: c for c in more.checks}
+    checks = [
+        c.model_copy(update={label: getattr(c, label) + getattr(add[c.id], label) for label in LABELS})
+        if c.id in add
+        else c
+        for c in it.checks
+    ]
+    checks += [c for c in more.checks if c.id not in {x.id for x in it.checks}]
+    return it.model_copy(update={"checks": checks})
 
 
 def problems(items: list[ItemPairs], bank: Bank, min_written: int = 0) -> list[str]:
@@ -131,7 +156,7 @@ def problems(items: list[ItemPairs], bank: Bank, min_written: int = 0) -> list[s
 
 def written_pairs(items: list[ItemPairs]) -> list[Pair]:
     return [
-        Pair(span, cp.claim, label, it.item, "written")
+        Pair(span, claim_text(cp.claim, cp.kind), label, it.item, "written")
         for it in items
         for cp in it.checks
         for label in LABELS
@@ -153,7 +178,7 @@ def bank_pairs(bank: Bank) -> list[Pair]:
     for item, _, checks in bank_items(bank):
         points = [c for kind, c in checks if kind == "key_point"]
         for kind, c in checks:
-            out += [Pair(p, c.text, "states", item, "bank") for p in c.phrasings]
+            out += [Pair(p, claim_text(c.text, kind), "states", item, "bank") for p in c.phrasings]
             if kind != "key_point":
                 continue
             assert isinstance(c, KeyPoint)
@@ -167,6 +192,9 @@ def bank_pairs(bank: Bank) -> list[Pair]:
 _PREFIXES = (
     "So basically, ", "Um, ", "Yeah, so ", "Honestly, ", "I mean, ", "Right, so ", "Okay, so ", "Well, ",
     "I think ", "In my experience, ", "From what I've seen, ", "Uh, so, ", "To be fair, ", "Basically ",
+    # negation words that do not touch the claim: a "not" is no sign of a contradiction by itself
+    "I'm not a hundred percent sure, but ", "Not to overcomplicate it, ", "I don't want to overthink this, but ",
+    "It's not rocket science: ", "No doubt about it, ", "I won't pretend it's perfect, but ", "Not gonna lie, ",
 )  # fmt: skip
 _SUFFIXES = (" That's how I'd do it.", " So yeah.", " If that makes sense.", " That's my take, anyway.", "")
 

@@ -19,6 +19,7 @@ from typing import Any
 
 from interviewer.bank.loader import Bank
 from interviewer.scoring.reader.dataset import (
+    FLAG_PREFIX,
     LABELS,
     Pair,
     augment,
@@ -71,7 +72,9 @@ def corpus(bank: Bank, folder: Path, semeval_path: Path | None) -> Corpus:
     own = written_pairs(load_all(folder)) + bank_pairs(bank)
     dev = [p for p in own if split_of_item(p.item) == "dev"]
     test = [p for p in own if split_of_item(p.item) == "test"]
-    train = dev + augment(dev, AUGMENT_RATE, SEED) + other_item_negatives(dev, NEGATIVES_PER_CLAIM, SEED)
+    flags = [p for p in dev if p.claim.startswith(FLAG_PREFIX)]  # the harder half: a second spoken copy of each
+    train = dev + augment(dev, AUGMENT_RATE, SEED) + augment(flags, AUGMENT_RATE, SEED + 1)
+    train += other_item_negatives(dev, NEGATIVES_PER_CLAIM, SEED)
     if semeval_path is not None:
         train += semeval_pairs(semeval_path)
     return Corpus(train, test)
