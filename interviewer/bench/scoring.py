@@ -32,8 +32,24 @@ def run_scoring_bench(settings: Settings) -> dict[str, float]:
     for item in items:
         scorer.score(rubrics[item.question_id], item.answer, item.audio_seconds)
     seconds = time.perf_counter() - start
+    # reference-only: the bank questions' answers against a rubric made of the model answer's own claims, with no
+    # vectors prepared beforehand (a user's own reference is new to the scorer)
+    from interviewer.scoring.rubric import from_text
+
+    plain = [i for i in items if "/" not in i.question_id]
+    refs = {}
+    for qid in sorted({i.question_id for i in plain}):
+        q = bank.question(qid)
+        refs[qid] = from_text(q.text, reference=q.reference_answer)
+    fresh = OfflineScorer(scorer.embedder)
+    start = time.perf_counter()
+    fresh.prepare([i.answer for i in plain])
+    for item in plain:
+        fresh.score(refs[item.question_id], item.answer, item.audio_seconds)
+    ref_seconds = time.perf_counter() - start
     return {
         "scoring_batch_answers_per_s": round(len(items) / seconds, 1),
+        "scoring_reference_batch_answers_per_s": round(len(plain) / ref_seconds, 1),
         "scoring_single_p50_ms": round(statistics.median(single), 1),
         "scoring_single_p95_ms": round(percentile(single, 0.95), 1),
     }

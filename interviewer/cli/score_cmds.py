@@ -11,7 +11,7 @@ from interviewer.bank.loader import Bank, load_bank
 from interviewer.scoring import resolve_rubric
 from interviewer.scoring.engine import AnswerScorer
 from interviewer.scoring.rubric import Rubric, from_question
-from interviewer.scoring.scorecard import scorecard
+from interviewer.scoring.scorecard import explanation, scorecard
 from interviewer.settings import Settings
 
 
@@ -27,6 +27,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     sc.add_argument("--red-flag", action="append", default=[], help="a red flag (repeatable, with --question)")
     sc.add_argument("--audio-seconds", type=float, help="duration of the spoken answer, for words per minute")
     sc.add_argument("--json", action="store_true", help="print the AnswerScore JSON")
+    sc.add_argument(
+        "--explain", action="store_true", help="also print each claim's nearest spans with the reader's probabilities"
+    )
     sc.set_defaults(func=cmd_score)
 
 
@@ -67,6 +70,8 @@ def cmd_score(args: argparse.Namespace, settings: Settings) -> int:
     )
     result = ctx.scorer.score(rubric, answer, audio_seconds=args.audio_seconds)
     print(result.model_dump_json(indent=2) if args.json else scorecard(result, rubric.question))
+    if args.explain:
+        print(explanation(ctx.scorer.offline.explain(rubric, answer)))
     return 0
 
 

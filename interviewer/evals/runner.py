@@ -24,7 +24,15 @@ LOWER_IS_BETTER = {
     "false_contradictions",
     "covered_told_to_add",
     "real_attempts_abstained",
+    "plain_wrong_quoted_as_evidence",
+    "plain_confidently_wrong_above_3_5",
+    "plain_false_contradictions",
+    "plain_covered_told_to_add",
 }
+PLAIN_FIGURES = (
+    "key_point_f1", "spearman", "contradiction_f1", "confidently_wrong_flagged_rate", "wrong_quoted_as_evidence",
+    "confidently_wrong_above_3_5", "false_contradictions", "covered_told_to_add",
+)  # fmt: skip
 OPTIONAL = ("semeval_",)  # figures of the external suite, present only where its data is
 Tick = Callable[[], None]
 
@@ -93,6 +101,12 @@ def _scoring(settings: Settings, bank: Bank, harness: Any, args: argparse.Namesp
     figures["spearman_lead_over_length"] = round(figures["spearman"] - baselines["length"]["spearman"], 4)
     out: dict[str, Any] = {"figures": figures, "split": args.split, "baselines": baselines}
     out["by_kind"] = by_kind(items, results)
+    plain = load_labelled(settings.evals_dir / "plain-words", args.split)  # issue 24's 60 plain-words answers
+    if plain:
+        got, secs = score_all(plain, bank, lambda r, i: scorer.score(r, i.answer, i.audio_seconds), offline.prepare)
+        pm = metrics(plain, got, secs)
+        figures |= {f"plain_{k}": pm[k] for k in PLAIN_FIGURES if k in pm}
+        out["plain_words_by_kind"] = by_kind(plain, got)
     external = _semeval(args, offline)
     if external:
         figures.update(external["figures"])

@@ -151,3 +151,20 @@ def evaluate(items: Sequence[Item], embed: Embed, grader: Grader, cos_cut: float
     cos = best_per_item(x[:, 0], owner, n)
     cos_three = ["correct" if c >= cos_cut else "other" for c in cos]
     return {"grader": figures(items, score, three), "cosine": figures(items, cos, cos_three)}
+
+
+Proba = Callable[[list[str], list[str]], np.ndarray]
+
+
+def evaluate_reader(items: Sequence[Item], proba: Proba) -> dict[str, float]:
+    """The answer reader on the same items: P(states) against the reference it finds most stated speaks for the
+    answer; its argmax there gives the three-way label."""
+    rows = [(n, it.answer, ref) for n, it in enumerate(items) for ref in it.references]
+    p = proba([a for _, a, _ in rows], [r for _, _, r in rows])
+    owner = np.asarray([n for n, _, _ in rows])
+    best = np.zeros((len(items), 3))
+    for k in range(len(items)):
+        mine = np.flatnonzero(owner == k)
+        best[k] = p[mine[int(np.argmax(p[mine, 0]))]]
+    three = [("correct", "contradictory", "other")[int(r.argmax())] for r in best]
+    return figures(items, best[:, 0], three)

@@ -52,7 +52,9 @@ def feedback(
     for kp in sorted(key_points, key=lambda k: k.verdict != "missing"):
         if len(improvements) >= 3:
             break
-        if kp.verdict == "missing" and kp.contradiction is None:
+        if kp.verdict == "missing" and kp.contradiction is None and kp.unclear:
+            improvements.append(f'Say this plainly: {_lower_first(kp.text)} "{kp.unclear}" can be read either way.')
+        elif kp.verdict == "missing" and kp.contradiction is None:
             improvements.append(f"Add this point: {_lower_first(kp.text)}")
         elif kp.verdict == "partial":
             improvements.append(f"Make this point explicit and concrete: {_lower_first(kp.text)}")

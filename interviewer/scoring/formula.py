@@ -37,6 +37,16 @@ class Params:
     side_margin: float = 0.03  # how much closer to the right side a span must be to count for a point
     flag: float = 0.6  # nearest phrasing of a red flag at least this close
     flag_cue_sim: float = 0.35  # ... or a cue present and the span at least this close to the red flag
+    # the answer reader's second opinion on each verdict's own span (`verdicts.second_opinion`); above 1 (or 0 for
+    # the two minimums): off. All off: every setting the dev split chose cost floors of the eval suites (README, "The
+    # answer reader"), so the shipped verdicts are the rules' until the reader reads polarity better.
+    veto_cover: float = 1.1  # P(contradicts) at least this (and above P(states)): the span covers nothing
+    veto_contra: float = 1.1  # P(states) at least this (and above P(contradicts)): no contradiction
+    veto_flag: float = 1.1  # P(contradicts the red flag) at least this (and above P(states)): no red flag
+    convict: float = 1.1  # P(contradicts) at least this on a vetoed cover: the span is quoted as a contradiction
+    rescue: float = 1.1  # P(states) at least this on a free span near a missing point: it covers the point
+    contra_min: float = 0.0  # a contradiction stands only with P(contradicts) at least this on its span
+    flag_min: float = 0.0  # a red flag stands only with P(states the flag) at least this on its span
     off_topic: float = 0.15  # best span-to-topic cosine below this, with no cue anywhere, is off-topic
     other_question: float = 0.2  # another question's topic this much closer than ours: an answer to that question
     # score

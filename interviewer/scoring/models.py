@@ -30,6 +30,11 @@ class KeyPointResult(Out):
         default=None, description="Verbatim span of the answer that states the opposite of this point, if any."
     )
     derived: bool = Field(default=False, description="A claim taken from the reference answer, not an authored point.")
+    unclear: str | None = Field(
+        default=None,
+        description="Verbatim span on this point's topic that the answer reader reads as saying the opposite, where "
+        "the rules read it as making the point: no credit, and no accusation either.",
+    )
 
 
 class RedFlagResult(Out):

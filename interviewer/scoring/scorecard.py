@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from interviewer.scoring.models import AnswerScore
+
+if TYPE_CHECKING:
+    from interviewer.scoring.scorer import Explained
 
 MARK = {"covered": "[x]", "partial": "[~]", "missing": "[ ]"}
 
@@ -45,4 +50,16 @@ def scorecard(result: AnswerScore, question: str | None = None) -> str:
         if items:
             lines.append(f"{title}:")
             lines += [f"  - {item}" for item in items]
+    return "\n".join(lines)
+
+
+def explanation(rows: list[Explained]) -> str:
+    """For each claim, the spans nearest it and what the answer reader reads in each."""
+    lines = ["Why: each claim, its nearest spans (cosine), and the answer reader's P(states) P(contradicts) P(neither)"]
+    for row in rows:
+        lines.append(f"  {row.kind.replace('_', ' ')}: {row.claim}")
+        if not row.spans:
+            lines.append("      (nothing said to read)")
+        for span, cos, st, co, ne in row.spans:
+            lines.append(f"      {st:.2f} {co:.2f} {ne:.2f}  cos {cos:.2f}  {_quote(span, 110)}")
     return "\n".join(lines)

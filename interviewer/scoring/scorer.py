@@ -23,11 +23,12 @@ from interviewer.scoring.models import (
     band_for,
 )
 from interviewer.scoring.pairs import content as content_of
+from interviewer.scoring.reader.dataset import claim_text
 from interviewer.scoring.rubric import Rubric
 from interviewer.scoring.star import star as find_star
 from interviewer.scoring.text import Span, delivery, normalised, sentences, specificity, substance, words
 from interviewer.scoring.vector_cache import load_vectors, save_vectors
-from interviewer.scoring.verdicts import Grades, grade, read_spans
+from interviewer.scoring.verdicts import Grades, Read, grade, read_spans, second_opinion
 
 if TYPE_CHECKING:
     from langchain_core.embeddings import Embeddings
@@ -57,6 +58,7 @@ class OfflineScorer:
         params: Params = PARAMS,
         cache: dict[str, np.ndarray] | None = None,
         grader: Grader | None = None,
+        reader: Read | None = None,
     ):
         if embedder is None:
             from interviewer.index.embedders import LocalMiniLM
@@ -65,6 +67,7 @@ class OfflineScorer:
         self.embedder = embedder
         self.params = params
         self.grader = grader or load_grader()
+        self.reader = reader  # None: the shipped answer reader, loaded on first use
         self._others: list[tuple[str, np.ndarray]] = []  # (question id, topic vectors) of every warmed rubric
         self._cache: dict[str, np.ndarray] = cache if cache is not None else {}
         self._lock = threading.RLock()
@@ -128,6 +131,24 @@ class OfflineScorer:
         """The sentences the verdicts are read from, and their vectors."""
         content = [s for s in self._split(rubric, answer[:MAX_ANSWER_CHARS])[2] if not is_term_list(s.text)]
         return content, self._embed([s.text for s in content], cache=self.cache_answers)
+
+    def explain(self, rubric: Rubric, answer: str) -> list[Explained]:
+        """For each claim of the rubric, its nearest spans of the answer (at most three, by cosine) with the answer
+        reader's three probabilities: why a verdict was given (`interviewer score --explain`)."""
+        spans, vecs = self.claims(rubric, answer)
+        fg, kg = self.grades(rubric, spans, vecs)
+        out = []
+        for kind, checks, g in (("key_point", rubric.key_points, kg), ("red_flag", rubric.red_flags, fg)):
+            for j, check in enumerate(checks):
+                near = [int(i) for i in np.argsort(-g.cos_right[:, j])[:3]]
+                claim = claim_text(check.text, kind)
+                probs = (self.reader or _read)([spans[i].text for i in near], [claim] * len(near)) if near else None
+                rows = [
+                    (spans[i].text, float(g.cos_right[i, j]), float(pr[0]), float(pr[1]), float(pr[2]))
+                    for i, pr in zip(near, probs if probs is not None else [], strict=True)
+                ]
+                out.append(Explained(kind, check.text, rows))
+        return out
 
     def score(self, rubric: Rubric, answer: str, audio_seconds: float | None = None) -> AnswerScore:
         text = answer[:MAX_ANSWER_CHARS]
@@ -210,7 +231,9 @@ class OfflineScorer:
     ) -> AnswerScore:
         p = self.params
         fg, kg = self.grades(rubric, content, span_vecs)
-        reading = read_spans(content, kg, fg, p)
+        reading = second_opinion(
+            read_spans(content, kg, fg, p), content, kg, rubric.key_points, rubric.red_flags, p, self.reader or _read
+        )
         for rf, i in zip(rubric.red_flags, reading.flags, strict=True):
             evidence = verify_evidence(text, content[i].text) if i is not None else None
             if evidence:
@@ -230,6 +253,7 @@ class OfflineScorer:
                     match=round(v.strength, 3),
                     contradiction=contradiction,
                     derived=kp.derived,
+                    unclear=verify_evidence(text, v.unclear.text) if v.unclear and verdict == "missing" else None,
                 )
             )
             if contradiction:
@@ -285,3 +309,15 @@ def _unique(spans: list[Span]) -> list[Span]:
             seen.add(key)
             out.append(s)
     return out
+
+
+class Explained(NamedTuple):
+    kind: str  # key_point or red_flag
+    claim: str
+    spans: list[tuple[str, float, float, float, float]]  # (span, cosine, P(states), P(contradicts), P(neither))
+
+
+def _read(spans: list[str], claims: list[str]) -> np.ndarray:
+    from interviewer.scoring.reader import shared_reader
+
+    return shared_reader().proba(spans, claims)

@@ -22,6 +22,7 @@ from interviewer.scoring.formula import Params
 from interviewer.scoring.grader import Grader, pair_features
 from interviewer.scoring.matching import UNSURE, cue_hits
 from interviewer.scoring.pairs import content, key_terms, rejects
+from interviewer.scoring.reader.dataset import claim_text
 from interviewer.scoring.rubric import Check
 from interviewer.scoring.text import Span
 
@@ -30,6 +31,7 @@ MIN_COS = 0.2  # below this a pair is about something else; the grader is not as
 CUE_BOOST = 0.1  # per cue (at most 2) when choosing a check's best span
 SHORT_SPAN = 5  # words: a shorter span can make a point only in part
 BOTH = 0.05  # a wrong span about as near a red flag as a misconception is quoted as both
+RESCUE_SPANS = 2  # a missing point is read against this many of its nearest free spans
 
 
 @dataclass(frozen=True)
@@ -105,6 +107,7 @@ class PointVerdict:
     span: Span | None
     strength: float
     contradiction: Span | None
+    unclear: Span | None = None  # on the point's topic, but the answer reader reads it the other way
 
 
 # --- nearest side: the contrastive rubric read as labelled examples ----------------------------------------
@@ -191,3 +194,70 @@ def read_spans(spans: list[Span], kg: Grades, fg: Grades, p: Params) -> Reading:
             verdict = "partial"
         points.append(PointVerdict(verdict, spans[i], float(min(1.0, score)), contra))
     return Reading(flags, wrong, barred, points)
+
+
+# --- the answer reader's second opinion ----------------------------------------------------------------------
+Read = Callable[[list[str], list[str]], np.ndarray]  # zipped (span, claim) pairs -> rows of P(states, contra, neither)
+
+
+def second_opinion(
+    reading: Reading, spans: list[Span], kg: Grades, key_points: tuple[Check, ...], red_flags: tuple[Check, ...],
+    p: Params, reader: Read,
+) -> Reading:  # fmt: skip
+    """The answer reader (`scoring/reader/`) reads each verdict's own span against its claim, and overrules it:
+    - a span quoted as covering a point that the reader says contradicts it is not evidence (the point is missing),
+      and when the reader is sure (`convict`), it is quoted as that point's contradiction;
+    - a contradiction the reader says states the point, or does not say contradicts it (`contra_min`), is dropped
+      (no false accusation);
+    - a red flag whose span the reader says says the right thing (contradicts the flag), or does not say makes it
+      (`flag_min`), is dropped;
+    - a point left missing is read against its nearest spans that count for nothing else, and one the reader says
+      states it covers it (`rescue`): the plain-words paraphrase that cosine does not recognise; one it is sure
+      contradicts it (`convict`) is quoted as the point's contradiction, and is then evidence for nothing."""
+    asks: list[tuple[str, int, int]] = []  # (what, check, span); only what some setting can act on is read
+    on_cover, on_contra = min(p.veto_cover, p.convict) <= 1, p.veto_contra <= 1 or p.contra_min > 0
+    on_rescue, on_flag = min(p.rescue, p.convict) <= 1, p.veto_flag <= 1 or p.flag_min > 0
+    for j, v in enumerate(reading.points):
+        if v.span is not None and v.verdict != "missing" and on_cover:
+            asks.append(("cover", j, spans.index(v.span)))
+        if v.contradiction is not None:
+            if on_contra:
+                asks.append(("contra", j, spans.index(v.contradiction)))
+        elif v.verdict == "missing" and on_rescue:
+            free = [i for i in np.argsort(-kg.cos_right[:, j]) if i not in reading.barred]
+            asks += [("rescue", j, int(i)) for i in free[:RESCUE_SPANS] if kg.cos_right[i, j] >= MIN_COS]
+    for k, i in enumerate(reading.flags):
+        if i is not None and on_flag:
+            asks.append(("flag", k, i))
+    if not asks:
+        return reading
+    claims = [
+        claim_text(red_flags[j].text, "red_flag") if what == "flag" else key_points[j].text for what, j, _ in asks
+    ]
+    probs = reader([spans[i].text for _, _, i in asks], claims)
+    points, flags, barred = list(reading.points), list(reading.flags), set(reading.barred)
+    rescued: dict[int, tuple[float, int]] = {}
+    for (what, j, i), (st, co, _) in zip(asks, probs, strict=True):
+        if what == "flag":
+            if (co >= p.veto_flag and co > st) or st < p.flag_min:
+                flags[j] = None
+            continue
+        v = points[j]
+        if what == "contra":
+            if (st >= p.veto_contra and st > co) or co < p.contra_min:
+                points[j] = PointVerdict(v.verdict, v.span, v.strength, None)
+        elif co >= p.convict and co > st and v.contradiction is None:  # said in the point's words, the wrong way
+            points[j] = PointVerdict("missing", None, 0.0, spans[i])
+            barred.add(i)
+        elif what == "cover" and co >= p.veto_cover and co > st:
+            points[j] = PointVerdict("missing", None, 0.0, v.contradiction, spans[i])
+        elif what == "rescue" and st >= p.rescue and st > co and st > rescued.get(j, (0.0, -1))[0]:
+            rescued[j] = (float(st), i)
+    for j, v in enumerate(points):  # a span now read as wrong is evidence for nothing
+        if v.span is not None and spans.index(v.span) in barred and v.verdict != "missing":
+            points[j] = PointVerdict("missing", None, 0.0, v.contradiction, v.span)
+    for j, (st, i) in rescued.items():
+        if i not in barred and points[j].verdict == "missing" and points[j].contradiction is None:
+            short = len(spans[i].text.split()) < SHORT_SPAN or UNSURE.search(spans[i].text)
+            points[j] = PointVerdict("partial" if short else "covered", spans[i], st, None)
+    return Reading(flags, reading.wrong, barred, points)

@@ -74,3 +74,15 @@ def test_eval_scoring_prints_metrics_and_baselines(capsys: pytest.CaptureFixture
     assert data["contradiction_f1"] > data["baselines"]["length"]["contradiction_f1"] == 0.0
     assert data["keyword_lists_above_2_5"] == 0 and data["dont_know_unscored_rate"] == 1.0
     assert "spearman_lead_over_length" in data and {"confidently-wrong", "keyword-list"} <= set(suite["by_kind"])
+
+
+def test_explain_prints_the_readers_probabilities_per_claim(capsys: pytest.CaptureFixture[str]) -> None:
+    """--explain: for each claim, its nearest spans and what the shipped answer reader reads in each."""
+    wrong = "The GIL lets threads run bytecode in parallel on several cores, so threading is best for CPU-bound work."
+    assert main(["score", "--question-id", "pyd-gil-concurrency", "--answer", wrong, "--explain"]) == 0
+    out = capsys.readouterr().out
+    why = out[out.index("Why: ") :]
+    assert why.count("  key point: ") == 5 and "  red flag: " in why
+    rows = [line.split() for line in why.splitlines() if line.startswith("      ") and "cos" in line]
+    assert rows and all(abs(sum(float(x) for x in r[:3]) - 1) < 0.02 for r in rows)
+    assert all(r[3] == "cos" for r in rows)  # each row: three probabilities, the cosine, then the quoted span

@@ -278,7 +278,11 @@ cosine (states at or above {cut}, chosen on the dev items; it cannot say "contra
 
 **Limits.** It reads one span at a time: context in a neighbouring sentence ("after agreeing the risk with the
 business") is not seen. Its written pairs were authored by the project for this bank; claims from other domains
-rest on what MiniLM and SemEval taught it.
+rest on what MiniLM and SemEval taught it. A red flag's claim is read with the prefix "Mistake: ", as in training.
+Polarity is its weak side (measured 2026-12-05: held-out red-flag pairs macro-F1 0.81 against 0.88 for key
+points), and a "never", "not" or "instead of" that keeps the meaning still often reads as "contradicts" in wording
+unlike its data: "For CPU-heavy work, use multiprocessing instead of threads" against "Recommends multiprocessing
+for CPU-bound work" reads 0.89 contradicts.
 
 **Licence.** The fine-tuned weights: Apache-2.0, as all-MiniLM-L6-v2. SemEval-2013 Task 7 data (when used):
 CC BY-SA 3.0, Dzikovska et al. (2013), SemEval-2013 Task 7: The Joint Student Response Analysis and 8th

@@ -1,0 +1,92 @@
+"""How the answer reader's probabilities become verdicts (`verdicts.second_opinion`), with the reader replaced by a
+fixed table of probabilities so each rule is seen on its own. The real reader is read in test_reader_verdicts.py."""
+
+import dataclasses
+
+import numpy as np
+
+from interviewer.bank.loader import Bank
+from interviewer.index.embedders import LocalMiniLM
+from interviewer.scoring.formula import PARAMS
+from interviewer.scoring.reader.dataset import FLAG_PREFIX
+from interviewer.scoring.rubric import from_text, rubric_for
+from interviewer.scoring.scorer import OfflineScorer
+
+GIL_WRONG = "The GIL lets threads run bytecode in parallel on several cores so threading is best for CPU-bound work."
+GIL_RIGHT = "Only one thread at a time can run Python code, so extra threads won't make number crunching any faster."
+GIL_POINT = "gil-one-thread-bytecode"
+WITH_Q = "What does a with statement guarantee when the block raises an exception?"
+WITH_REF = "The context manager's __exit__ method still runs, so the resource is released even if the block raises."
+
+
+def table(rules: dict[tuple[str, str], tuple[float, float, float]]):
+    """A reader that answers from (words in the span, claim prefix) -> probabilities, and `neither` otherwise."""
+    asked: list[tuple[str, str]] = []
+
+    def read(spans: list[str], claims: list[str]) -> np.ndarray:
+        out = []
+        for s, c in zip(spans, claims, strict=True):
+            asked.append((s, c))
+            hit = next((p for (sp, cp), p in rules.items() if sp in s and c.startswith(cp)), (0.0, 0.0, 1.0))
+            out.append(hit)
+        return np.asarray(out, dtype=np.float32)
+
+    read.asked = asked  # type: ignore[attr-defined]
+    return read
+
+
+def _verdict(result, point: str) -> str:
+    return next(k.verdict for k in result.key_points if k.id == point)
+
+
+def test_a_wrong_sentence_the_reader_is_sure_of_becomes_the_contradiction(bank: Bank, embedder: LocalMiniLM) -> None:
+    rubric = rubric_for(bank, "pyd-gil-concurrency")
+    point = next(k for k in rubric.key_points if k.id == GIL_POINT)
+    reader = table({(GIL_WRONG[:20], point.text[:20]): (0.02, 0.96, 0.02)})
+    params = dataclasses.replace(PARAMS, convict=0.9)
+    result = OfflineScorer(embedder, params, reader=reader).score(rubric, GIL_WRONG)
+    assert _verdict(result, GIL_POINT) == "missing"
+    contra = [f for f in result.red_flags if f.kind == "contradiction" and f.id == GIL_POINT]
+    assert contra and contra[0].evidence == GIL_WRONG
+    assert not any(k.evidence == GIL_WRONG for k in result.key_points if k.verdict != "missing")  # proof of nothing
+    off = OfflineScorer(embedder, dataclasses.replace(params, convict=1.1, veto_cover=1.1), reader=reader)
+    assert not any(f.id == GIL_POINT and f.kind == "contradiction" for f in off.score(rubric, GIL_WRONG).red_flags)
+
+
+def test_a_paraphrase_the_reader_says_states_the_point_covers_it(embedder: LocalMiniLM) -> None:
+    rubric = from_text(WITH_Q, reference=WITH_REF)
+    answer = "The exit method still runs, so the file or lock gets released even when there is an exception."
+    point = next(k for k in rubric.key_points if "released" in k.text)
+    params = dataclasses.replace(PARAMS, rescue=0.9, veto_cover=1.1)
+    rules = OfflineScorer(embedder, dataclasses.replace(params, rescue=1.1), reader=table({})).score(rubric, answer)
+    assert next(k for k in rules.key_points if k.text == point.text).verdict == "missing"  # cosine does not see it
+    sure = table({("released", point.text[:20]): (0.95, 0.02, 0.03)})
+    kp = next(
+        k for k in OfflineScorer(embedder, params, reader=sure).score(rubric, answer).key_points if k.text == point.text
+    )
+    assert kp.verdict == "covered" and kp.evidence and "released" in kp.evidence
+    unsure = table({("released", point.text[:20]): (0.6, 0.1, 0.3)})
+    below = OfflineScorer(embedder, params, reader=unsure).score(rubric, answer)
+    assert next(k for k in below.key_points if k.text == point.text).verdict == "missing"  # under the bar: no credit
+
+
+def test_no_accusation_without_the_reader_reading_one(bank: Bank, embedder: LocalMiniLM) -> None:
+    rubric = rubric_for(bank, "swe-top-ips-large-log")
+    answer = (
+        "I'd read the whole 200GB log into memory with readlines. Streaming or splitting the file isn't needed because "
+        "a dict is very memory efficient."
+    )
+    rules = OfflineScorer(embedder, PARAMS, reader=table({})).score(rubric, answer)
+    accused = {f.id for f in rules.red_flags if f.kind == "contradiction"}
+    assert accused  # the rules read a contradiction here
+    calm = OfflineScorer(embedder, dataclasses.replace(PARAMS, contra_min=0.3), reader=table({})).score(rubric, answer)
+    assert not {f.id for f in calm.red_flags if f.kind == "contradiction"}  # the reader said neither: dropped
+
+
+def test_red_flags_are_read_as_mistakes(bank: Bank, embedder: LocalMiniLM) -> None:
+    rubric = rubric_for(bank, "pyd-dependencies-builds")
+    reader = table({})
+    answer = "I just pip install the newest versions on every deploy, whatever is latest."
+    OfflineScorer(embedder, dataclasses.replace(PARAMS, veto_flag=0.5), reader=reader).score(rubric, answer)
+    flag_claims = [c for _, c in reader.asked if c.startswith(FLAG_PREFIX)]
+    assert flag_claims and all(c[len(FLAG_PREFIX) :] in {f.text for f in rubric.red_flags} for c in flag_claims)
