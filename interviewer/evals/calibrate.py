@@ -6,6 +6,10 @@
    and specificity stay at 0.5 by design. Substance is not a feature. The shipped weights are the design values
    (10 x coverage - 1.5 per red flag, the labelling rule): the fit ranks no better on dev (Spearman 0.695 against
    0.692) and lets three confidently wrong answers above 3.5 instead of one.
+3. `--reference` (instead of 1): the answer reader's settings on points taken from a reference answer
+   (`formula.Second`), on the dev answers to technical questions scored against the reference answer alone
+   (`evals/reference.py`): coordinate search over REF_GRID for Spearman plus AUC, less 0.05 per confidently wrong
+   answer above 3.5.
 Prints the chosen `Params` and the dev metrics; copy the values into `interviewer/scoring/formula.py`.
 """
 
@@ -20,7 +24,7 @@ import numpy as np
 
 from interviewer.bank.loader import Bank, load_bank
 from interviewer.evals.scoring import Labelled, load_labelled, rubric_for, run
-from interviewer.scoring.formula import PARAMS, Params
+from interviewer.scoring.formula import PARAMS, Params, Second
 from interviewer.scoring.rubric import all_rubrics
 from interviewer.scoring.scorer import OfflineScorer
 from interviewer.settings import get_settings
@@ -34,6 +38,13 @@ from interviewer.settings import get_settings
 MATCH_GRID: dict[str, list[Any]] = {
     "veto_cover": [0.5, 0.6, 0.7, 0.8, 0.9, 1.1],
     "rescue": [0.6, 0.7, 0.8, 0.9, 1.1],
+}
+REF_GRID: dict[str, list[float]] = {
+    "rescue": [0.5, 0.6, 0.7, 0.8, 0.9, 1.1],
+    "veto_cover": [0.6, 0.7, 0.8, 0.9, 1.1],
+    "convict": [0.8, 0.9, 0.95, 1.1],
+    "contra_min": [0.0, 0.2, 0.3, 0.5],
+    "veto_contra": [0.6, 0.8, 1.1],
 }
 WEIGHTS = ("base", "w_coverage", "red_flag_penalty", "hedge_penalty")  # structure and specificity stay at 0.5
 
@@ -91,6 +102,25 @@ def search(
     return best
 
 
+def search_reference(evaluate: Callable[[Params], dict[str, float]], start: Params) -> Params:
+    """Coordinate search over REF_GRID (the settings on reference-derived points), two rounds."""
+
+    def value(p: Params) -> float:
+        m = evaluate(p)
+        return m["spearman"] + m["auc_adequate"] - 0.05 * m["confidently_wrong_above_3_5"]
+
+    best, best_value = start, value(start)
+    for round_ in range(2):
+        for name, values in REF_GRID.items():
+            for v in values:
+                trial = dataclasses.replace(best, ref=dataclasses.replace(best.ref, **{name: v}))
+                got = value(trial)
+                if got > best_value + 1e-9:
+                    best, best_value = trial, got
+            print(f"round {round_ + 1} ref.{name} = {getattr(best.ref, name)}: {best_value:.4f}", file=sys.stderr)
+    return best
+
+
 def fit_weights(scorer: OfflineScorer, items: list[Labelled], bank: Bank) -> dict[str, Any]:
     rows, gold = [], []
     for item in items:
@@ -142,6 +172,22 @@ def main() -> int:
         scorer = scorer_for(p)
         return run(items, bank, lambda r, i: scorer.score(r, i.answer, i.audio_seconds))
 
+    if "--reference" in sys.argv:
+        from interviewer.evals import reference
+
+        pairs = reference.items_for(bank, items)
+
+        def evaluate_reference(p: Params) -> dict[str, float]:
+            return reference.figures(pairs, scorer_for(p).score)
+
+        off = dataclasses.replace(
+            PARAMS, ref=Second(veto_cover=1.1, veto_contra=1.1, convict=1.1, rescue=1.1, contra_min=0.0)
+        )
+        print("without the reader:", evaluate_reference(off), file=sys.stderr)
+        best = search_reference(evaluate_reference, PARAMS)
+        print(best.ref)
+        print(evaluate_reference(best))
+        return 0
     if "--weights" in sys.argv:  # the score weights only, for the matching constants in formula.py
         best = dataclasses.replace(PARAMS, **fit_weights(scorer_for(PARAMS), items, bank))
     else:

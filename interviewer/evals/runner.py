@@ -28,6 +28,9 @@ LOWER_IS_BETTER = {
     "plain_confidently_wrong_above_3_5",
     "plain_false_contradictions",
     "plain_covered_told_to_add",
+    "reference_confidently_wrong_above_3_5",
+    "reference_abstained",
+    "semeval_scorer_real_attempts_abstained",
 }
 PLAIN_FIGURES = (
     "key_point_f1", "spearman", "contradiction_f1", "confidently_wrong_flagged_rate", "wrong_quoted_as_evidence",
@@ -84,6 +87,7 @@ def _retrieval(settings: Settings, bank: Bank, harness: Any, args: argparse.Name
 
 
 def _scoring(settings: Settings, bank: Bank, harness: Any, args: argparse.Namespace, tick: Tick) -> dict[str, Any]:
+    from interviewer.evals import reference
     from interviewer.evals.baselines import length_baseline, overlap_baseline
     from interviewer.evals.scoring import by_kind, load_labelled, metrics, run, score_all
     from interviewer.scoring.rubric import all_rubrics
@@ -107,6 +111,9 @@ def _scoring(settings: Settings, bank: Bank, harness: Any, args: argparse.Namesp
         pm = metrics(plain, got, secs)
         figures |= {f"plain_{k}": pm[k] for k in PLAIN_FIGURES if k in pm}
         out["plain_words_by_kind"] = by_kind(plain, got)
+    pairs = reference.items_for(bank, load_labelled(settings.evals_dir / "scoring", args.split) + plain)
+    ref = reference.figures(pairs, offline.score)  # the same answers against the reference answer alone
+    figures |= {f"reference_{k}": v for k, v in ref.items() if k != "n"}
     external = _semeval(args, offline)
     if external:
         figures.update(external["figures"])
@@ -117,6 +124,7 @@ def _scoring(settings: Settings, bank: Bank, harness: Any, args: argparse.Namesp
 def _semeval(args: argparse.Namespace, offline: Any) -> dict[str, Any] | None:
     """SemEval-2013's held-out questions (never trained on), beside plain cosine; only where the file is."""
     from interviewer.evals import semeval
+    from interviewer.scoring.rubric import from_text
     from interviewer.scoring.training import embedder
 
     path = getattr(args, "semeval", None) or semeval.DEFAULT_PATH
@@ -133,6 +141,14 @@ def _semeval(args: argparse.Namespace, offline: Any) -> dict[str, Any] | None:
     figures = {f"semeval_{k}": v for k, v in g.items() if k != "n"}
     figures |= {f"semeval_lead_{k}": round(g[k] - c[k], 4) for k in ("auc_correct", "auc_correct_vs_contradictory")}
     figures["semeval_n"] = g["n"]
+    held_items = [i for i in items if i.held_out]
+    offline.prepare([i.answer for i in held_items])
+
+    def score(question: str, reference: str, answer: str) -> float | None:
+        return offline.score(from_text(question, reference=reference), answer).score
+
+    whole = semeval.evaluate_scorer(held_items, score)  # the scorer, as `interviewer score --reference` runs it
+    figures |= {f"semeval_scorer_{k}": v for k, v in whole.items()}
     return {"figures": figures, "cosine": c}
 
 

@@ -35,6 +35,7 @@ class Item:
     references: tuple[str, ...]
     answer: str
     label: str  # one of CLASSES
+    best: str = ""  # the reference the dataset marks best: what a user of `score --reference` would give
 
     @property
     def held_out(self) -> bool:
@@ -54,6 +55,7 @@ def load(path: Path) -> list[Item]:
                 tuple(x.strip() for x in r["reference_answer"].split(" | ") if x.strip()),
                 r["student_answer"],
                 LABEL_CLASS[r["label"]],
+                (r.get("reference_best") or r["reference_answer"].split(" | ")[0]).strip(),
             )
             for r in csv.DictReader(f)
         ]
@@ -168,3 +170,20 @@ def evaluate_reader(items: Sequence[Item], proba: Proba) -> dict[str, float]:
         best[k] = p[mine[int(np.argmax(p[mine, 0]))]]
     three = [("correct", "contradictory", "other")[int(r.argmax())] for r in best]
     return figures(items, best[:, 0], three)
+
+
+def evaluate_scorer(items: Sequence[Item], score: Callable[[str, str, str], float | None]) -> dict[str, float]:
+    """The whole scorer, given only the question and the best reference answer (`score(question, reference,
+    answer)`, None when it leaves the answer unscored): its score's AUCs and Spearman (an unscored answer ranks
+    below every score), and the share of real attempts (correct or partly correct) it leaves unscored."""
+    got = [score(i.question, i.best, i.answer) for i in items]
+    values = np.asarray([-1.0 if g is None else g for g in got])
+    labels = np.asarray([i.label for i in items])
+    is_c = labels == "correct"
+    attempts = [g for g, i in zip(got, items, strict=True) if i.label in ("correct", "partial")]
+    return {
+        "auc_correct": round(auc(values[is_c], values[~is_c]), 4),
+        "auc_correct_vs_contradictory": round(auc(values[is_c], values[labels == "contradictory"]), 4),
+        "spearman": _spearman(values, np.asarray([ORDINAL[lab] for lab in labels])),
+        "real_attempts_abstained": round(sum(g is None for g in attempts) / len(attempts), 4) if attempts else 0.0,
+    }

@@ -137,9 +137,9 @@ class Interviewer:
         if result.score is None and result.unscored_reason == "dont-know":
             state.answers.pop()
             return self._non_answer(session, "skip", voice)
-        if result.score is None and state.attempts == 1 and not result.injection_detected:
+        if (result.score is None or result.thin) and state.attempts == 1 and not result.injection_detected:
             state.answers.pop()  # one chance to give a real answer before moving on
-            kind = "off-topic" if result.unscored_reason == "off-topic" else "expand"
+            kind = "off-topic" if "off-topic" in (result.unscored_reason, result.thin) else "expand"
             return [Turn(role="interviewer", text=voice.say(kind), kind="clarify", question_id=state.current)]
         if state.phase == "scenario":
             return self._scenario_answer(session, result, voice)

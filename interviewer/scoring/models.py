@@ -12,7 +12,8 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 Verdict = Literal["covered", "partial", "missing"]
 Band = Literal["strong", "adequate", "weak", "poor"]
-UnscoredReason = Literal["empty", "gibberish", "off-topic", "too-short", "dont-know"]
+UnscoredReason = Literal["empty", "gibberish", "off-topic", "dont-know"]  # off-topic: answers another question
+Thin = Literal["too-short", "off-topic"]
 FlagKind = Literal["red-flag", "contradiction", "injection"]
 
 
@@ -97,6 +98,9 @@ class AnswerScore(Out):
     substance: float | None = Field(default=None, description="Share of the reference's vocabulary used, 0-1.")
     injection_detected: bool = False
     answers_question: str | None = Field(default=None, description="Off-topic: the bank question it answers instead.")
+    thin: Thin | None = Field(
+        default=None, description="A scored attempt too short, or too far from the question, to say much."
+    )
     engine: str = "offline"
 
     @model_validator(mode="after")

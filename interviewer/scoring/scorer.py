@@ -12,7 +12,14 @@ from interviewer.scoring.abstain import is_dont_know, is_term_list
 from interviewer.scoring.feedback import feedback
 from interviewer.scoring.formula import PARAMS, Features, Params, combine, coverage
 from interviewer.scoring.grader import Grader, load_grader
-from interviewer.scoring.guards import MIN_WORDS, echo_spans, injection_spans, precheck, stopword_share
+from interviewer.scoring.guards import (
+    MIN_WORDS,
+    echo_spans,
+    injection_spans,
+    known_word_share,
+    precheck,
+    stopword_share,
+)
 from interviewer.scoring.matching import cue_hits
 from interviewer.scoring.models import (
     AnswerScore,
@@ -20,6 +27,7 @@ from interviewer.scoring.models import (
     KeyPointResult,
     RedFlagResult,
     Specificity,
+    Thin,
     band_for,
 )
 from interviewer.scoring.pairs import content as content_of
@@ -177,25 +185,33 @@ class OfflineScorer:
         claims = [s for s in content if s not in listed]
         if listed and not claims:  # names with no claim: scored, and nothing is covered
             return self._judge(rubric, text, [], np.zeros((0, 384)), flags, base, listed=True)
-        reason = "too-short" if echoed and not content else precheck(joined, min_words=2)
+        # Only non-answers are left unscored: empty, gibberish, "I don't know", an injection with nothing else (all
+        # above), and a clear answer to another bank question (below). A short or off-topic attempt is scored, low,
+        # and marked `thin` so the interviewer can ask once for more.
+        if echoed and not content:  # the question said back: an attempt that states nothing
+            return self._judge(rubric, text, [], np.zeros((0, 384)), flags, base).model_copy(
+                update={"thin": "too-short"}
+            )
+        reason = precheck(joined, min_words=1)
         if reason:
             return unscored(reason)
         span_vecs = self._embed([s.text for s in claims], cache=self.cache_answers)
         topic = span_vecs @ self._embed(list(rubric.topic_texts), cache=True).T
         any_cue = any(cue_hits(k, joined) for k in rubric.key_points)
+        thin: Thin | None = None
         if float(topic.max()) < self.params.off_topic and not any_cue:
-            if len(words(joined)) < MIN_WORDS:
-                return unscored("too-short")
-            return unscored("gibberish" if stopword_share(joined) < 0.1 else "off-topic")
+            if known_word_share(joined) < 0.5 or (len(words(joined)) >= MIN_WORDS and stopword_share(joined) < 0.1):
+                return unscored("gibberish")
+            thin = "too-short" if len(words(joined)) < MIN_WORDS else "off-topic"
         result = self._judge(rubric, text, claims, span_vecs, flags, base)
         said = sum(len(words(s.text)) for s in claims)
         if not any(k.verdict != "missing" for k in result.key_points) and said < MIN_WORDS and rubric.key_points:
-            return unscored("too-short")  # a short answer is scored only when it states a point
+            thin = thin or "too-short"  # a short answer that states no point
         if rubric.question_id and not any(k.verdict == "covered" for k in result.key_points):
             other = self._answers_other(rubric, span_vecs, float(topic.max(axis=1).mean()))
             if other:
                 return unscored("off-topic", other)
-        return result
+        return result.model_copy(update={"thin": thin}) if thin else result
 
     def _answers_other(self, rubric: Rubric, span_vecs: np.ndarray, ours: float) -> str | None:
         """The bank question this answer is about instead of ours, when another one is clearly closer."""

@@ -31,7 +31,7 @@ MIN_COS = 0.2  # below this a pair is about something else; the grader is not as
 CUE_BOOST = 0.1  # per cue (at most 2) when choosing a check's best span
 SHORT_SPAN = 5  # words: a shorter span can make a point only in part
 BOTH = 0.05  # a wrong span about as near a red flag as a misconception is quoted as both
-RESCUE_SPANS = 2  # a missing point is read against this many of its nearest free spans
+RESCUE_SPANS = 4  # a missing point is read against this many of its nearest free spans
 
 
 @dataclass(frozen=True)
@@ -213,17 +213,19 @@ def second_opinion(
       (`flag_min`), is dropped;
     - a point left missing is read against its nearest spans that count for nothing else, and one the reader says
       states it covers it (`rescue`): the plain-words paraphrase that cosine does not recognise; one it is sure
-      contradicts it (`convict`) is quoted as the point's contradiction, and is then evidence for nothing."""
+      contradicts it (`convict`) is quoted as the point's contradiction, and is then evidence for nothing.
+    A point taken from a reference answer's own sentences (`derived`) has no misconceptions or cues for the rules to
+    read, so it has settings of its own (`Params.ref`)."""
     asks: list[tuple[str, int, int]] = []  # (what, check, span); only what some setting can act on is read
-    on_cover, on_contra = min(p.veto_cover, p.convict) <= 1, p.veto_contra <= 1 or p.contra_min > 0
-    on_rescue, on_flag = min(p.rescue, p.convict) <= 1, p.veto_flag <= 1 or p.flag_min > 0
+    on_flag = p.veto_flag <= 1 or p.flag_min > 0
     for j, v in enumerate(reading.points):
-        if v.span is not None and v.verdict != "missing" and on_cover:
+        q = p.ref if key_points[j].derived else p
+        if v.span is not None and v.verdict != "missing" and min(q.veto_cover, q.convict) <= 1:
             asks.append(("cover", j, spans.index(v.span)))
         if v.contradiction is not None:
-            if on_contra:
+            if q.veto_contra <= 1 or q.contra_min > 0:
                 asks.append(("contra", j, spans.index(v.contradiction)))
-        elif v.verdict == "missing" and on_rescue:
+        elif v.verdict == "missing" and min(q.rescue, q.convict) <= 1:
             free = [i for i in np.argsort(-kg.cos_right[:, j]) if i not in reading.barred]
             asks += [("rescue", j, int(i)) for i in free[:RESCUE_SPANS] if kg.cos_right[i, j] >= MIN_COS]
     for k, i in enumerate(reading.flags):
@@ -242,16 +244,16 @@ def second_opinion(
             if (co >= p.veto_flag and co > st) or st < p.flag_min:
                 flags[j] = None
             continue
-        v = points[j]
+        v, q = points[j], p.ref if key_points[j].derived else p
         if what == "contra":
-            if (st >= p.veto_contra and st > co) or co < p.contra_min:
+            if (st >= q.veto_contra and st > co) or co < q.contra_min:
                 points[j] = PointVerdict(v.verdict, v.span, v.strength, None)
-        elif co >= p.convict and co > st and v.contradiction is None:  # said in the point's words, the wrong way
+        elif co >= q.convict and co > st and v.contradiction is None:  # said in the point's words, the wrong way
             points[j] = PointVerdict("missing", None, 0.0, spans[i])
             barred.add(i)
-        elif what == "cover" and co >= p.veto_cover and co > st:
+        elif what == "cover" and co >= q.veto_cover and co > st:
             points[j] = PointVerdict("missing", None, 0.0, v.contradiction, spans[i])
-        elif what == "rescue" and st >= p.rescue and st > co and st > rescued.get(j, (0.0, -1))[0]:
+        elif what == "rescue" and st >= q.rescue and st > co and st > rescued.get(j, (0.0, -1))[0]:
             rescued[j] = (float(st), i)
     for j, v in enumerate(points):  # a span now read as wrong is evidence for nothing
         if v.span is not None and spans.index(v.span) in barred and v.verdict != "missing":

@@ -71,14 +71,28 @@ def test_every_field_serialises(bank: Bank, scorer: OfflineScorer) -> None:
         ("   \n ", "empty"),
         ("asdf qwer zxcv uiop hjkl", "gibberish"),
         ("banana synergy purple quantum leverage paradigm table running cloud", "gibberish"),
-        ("Use threads.", "too-short"),
-        ("My grandmother's lasagne needs fresh basil, three kinds of cheese and a slow oven for an hour.", "off-topic"),
+        ("qwzx", "gibberish"),
     ],
 )
 def test_unscored_answers_never_get_a_number(bank: Bank, scorer: OfflineScorer, answer: str, reason: str) -> None:
     result = score_answer(bank.question("pyd-gil-concurrency"), answer, scorer=scorer)
     assert result.score is None and result.band is None
     assert result.unscored_reason == reason
+
+
+@pytest.mark.parametrize(
+    ("answer", "thin"),
+    [
+        ("Use threads.", "too-short"),
+        ("Yes.", "too-short"),
+        ("My grandmother's lasagne needs fresh basil, three kinds of cheese and a slow oven for an hour.", "off-topic"),
+    ],
+)
+def test_short_or_off_topic_attempts_are_scored_low(bank: Bank, scorer: OfflineScorer, answer: str, thin: str) -> None:
+    """Only non-answers are left unscored (issue 24): a short or off-topic attempt gets a low score, marked thin."""
+    result = score_answer(bank.question("pyd-gil-concurrency"), answer, scorer=scorer)
+    assert result.score is not None and result.score < 2.5 and result.band == "poor"
+    assert result.unscored_reason is None and result.thin == thin
 
 
 @pytest.mark.parametrize(
@@ -163,7 +177,7 @@ def test_repeating_the_question_earns_nothing(scorer: OfflineScorer, bank: Bank)
     question = bank.question("pyd-gil-concurrency")
     rubric = from_question(question)
     echoed = scorer.score(rubric, question.text)
-    assert echoed.score is None and echoed.unscored_reason == "too-short"
+    assert echoed.score == 0 and echoed.thin == "too-short" and not any(k.evidence for k in echoed.key_points)
     answer = "For I/O-bound work I use asyncio or threads, and for CPU-bound work I use multiprocessing pools."
     assert scorer.score(rubric, f"{question.text} {answer}").score == scorer.score(rubric, answer).score
 

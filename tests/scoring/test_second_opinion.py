@@ -57,10 +57,15 @@ def test_a_paraphrase_the_reader_says_states_the_point_covers_it(embedder: Local
     rubric = from_text(WITH_Q, reference=WITH_REF)
     answer = "The exit method still runs, so the file or lock gets released even when there is an exception."
     point = next(k for k in rubric.key_points if "released" in k.text)
-    params = dataclasses.replace(PARAMS, rescue=0.9, veto_cover=1.1)
-    rules = OfflineScorer(embedder, dataclasses.replace(params, rescue=1.1), reader=table({})).score(rubric, answer)
-    assert next(k for k in rules.key_points if k.text == point.text).verdict == "missing"  # cosine does not see it
+    assert point.derived  # a reference answer's own sentence: the reader's settings for derived points apply
+    params = dataclasses.replace(PARAMS, ref=dataclasses.replace(PARAMS.ref, rescue=0.9, veto_cover=1.1))
+    off = dataclasses.replace(params, ref=dataclasses.replace(params.ref, rescue=1.1, convict=1.1, contra_min=0.0))
     sure = table({("released", point.text[:20]): (0.95, 0.02, 0.03)})
+    rules = OfflineScorer(embedder, off, reader=sure).score(rubric, answer)
+    assert next(k for k in rules.key_points if k.text == point.text).verdict == "missing"  # cosine does not see it
+    bank_settings = dataclasses.replace(off, rescue=0.9)  # the settings for bank points leave derived ones alone
+    same = OfflineScorer(embedder, bank_settings, reader=sure).score(rubric, answer)
+    assert next(k for k in same.key_points if k.text == point.text).verdict == "missing"
     kp = next(
         k for k in OfflineScorer(embedder, params, reader=sure).score(rubric, answer).key_points if k.text == point.text
     )

@@ -116,11 +116,12 @@ def test_repetition_adds_nothing(bank: Bank, scorer: OfflineScorer) -> None:
     assert one.score == many.score and one.coverage == many.coverage
 
 
-def test_short_correct_answer_is_scored_and_short_noise_is_not(bank: Bank, scorer: OfflineScorer) -> None:
+def test_short_correct_answer_is_scored_and_short_noise_scores_nothing(bank: Bank, scorer: OfflineScorer) -> None:
     rubric = rubric_for(bank, "swe-top-ips-large-log")
     short = scorer.score(rubric, "Keep a min-heap of the top 100 with heapq.")
     assert short.score is not None and any(k.verdict != "missing" for k in short.key_points)
-    assert scorer.score(rubric, "It depends, really.").unscored_reason == "too-short"
+    noise = scorer.score(rubric, "It depends, really.")
+    assert noise.thin == "too-short" and noise.score is not None and noise.score < 1
 
 
 def test_answer_to_another_bank_question_is_off_topic(bank: Bank, scorer: OfflineScorer) -> None:
