@@ -11,6 +11,7 @@ import json
 import random
 import threading
 import warnings
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from pydantic import BaseModel, ValidationError
@@ -34,8 +35,22 @@ def transient(e: BaseException) -> bool:
     if isinstance(e, openai.APIConnectionError | json.JSONDecodeError):
         return True
     # A 200 whose body is not the stream or JSON asked for breaks the client's parsing with one of these (an
-    # AssertionError in openai's stream state, for one). Only the client runs in an attempt, so not our bugs.
-    return isinstance(e, AssertionError | AttributeError | KeyError | TypeError)
+    # AssertionError in openai's stream state, for one). Raised in our own code, the same types are a bug in
+    # building the request: it would fail the same way again, and is not the endpoint's fault.
+    return isinstance(e, AssertionError | AttributeError | KeyError | TypeError) and not _ours(e)
+
+
+_PACKAGE = str(Path(__file__).resolve().parent)
+
+
+def _ours(e: BaseException) -> bool:
+    """Raised in this package's own code (the innermost frame of its traceback), not in a client library."""
+    tb = e.__traceback__
+    if tb is None:
+        return False
+    while tb.tb_next is not None:
+        tb = tb.tb_next
+    return str(Path(tb.tb_frame.f_code.co_filename).resolve()).startswith(_PACKAGE)
 
 
 def describe(e: BaseException) -> str:

@@ -6,7 +6,10 @@ import re
 import unicodedata
 from typing import NamedTuple
 
-MAX_ANSWER_CHARS = 20_000
+from interviewer.scoring.text import MAX_ANSWER_CHARS
+
+__all__ = ["MAX_ANSWER_CHARS", "CleanText", "clean_answer"]
+
 # C0/C1 control characters other than tab and newline, plus the bidi overrides used to disguise text.
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 

@@ -23,8 +23,8 @@ from interviewer.interview.utterances import Voice
 from interviewer.resilience import turn_budget
 from interviewer.scoring.models import AnswerScore
 from interviewer.scoring.rubric import Rubric, all_rubrics, from_question, from_stage, rubric_for
+from interviewer.scoring.text import MAX_ANSWER_CHARS
 
-MAX_ANSWER_CHARS = 20_000
 MAX_WRAP_UP_QUESTIONS = 2
 MAX_SILENCES = 2  # empty answers in a row before the interviewer moves on
 

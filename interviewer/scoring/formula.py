@@ -28,13 +28,13 @@ class Second:
     """The answer reader's settings on points taken from a reference answer (`Check.derived`): no misconceptions,
     cues or phrasings for the rules to read, so the reader decides. Chosen on the dev split's technical questions
     scored against their reference answer alone (`python -m interviewer.evals.calibrate --reference`): Spearman
-    against gold 0.19 without the reader, 0.57 with it; AUC (adequate or better) 0.56, then 0.81; confidently wrong
-    answers above 3.5: 11 of 18, then 2."""
+    against gold 0.19 without the reader, 0.56 with it; AUC (adequate or better) 0.56, then 0.85; confidently wrong
+    answers above 3.5: 11 of 18, then 3."""
 
-    veto_cover: float = 0.6
+    veto_cover: float = 0.7
     veto_contra: float = 1.1
-    convict: float = 0.9
-    rescue: float = 0.7
+    convict: float = 0.8
+    rescue: float = 0.8
     contra_min: float = 0.3
 
 
@@ -53,8 +53,9 @@ class Params:
     flag: float = 0.6  # nearest phrasing of a red flag at least this close
     flag_cue_sim: float = 0.35  # ... or a cue present and the span at least this close to the red flag
     # the answer reader's second opinion on each verdict's own span (`verdicts.second_opinion`); above 1 (or 0 for
-    # the two minimums): off. All off: every setting the dev split chose cost floors of the eval suites (README, "The
-    # answer reader"), so the shipped verdicts are the rules' until the reader reads polarity better.
+    # the two minimums): off. For the bank's own points all are off: every setting the dev split chose cost floors of
+    # the eval suites (README, "The answer reader"), so their verdicts are the rules'. Points taken from a reference
+    # answer have settings of their own (`ref`, on).
     veto_cover: float = 1.1  # P(contradicts) at least this (and above P(states)): the span covers nothing
     veto_contra: float = 1.1  # P(states) at least this (and above P(contradicts)): no contradiction
     veto_flag: float = 1.1  # P(contradicts the red flag) at least this (and above P(states)): no red flag

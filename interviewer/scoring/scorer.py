@@ -34,14 +34,22 @@ from interviewer.scoring.pairs import content as content_of
 from interviewer.scoring.reader.dataset import claim_text
 from interviewer.scoring.rubric import Rubric
 from interviewer.scoring.star import star as find_star
-from interviewer.scoring.text import Span, delivery, normalised, sentences, specificity, substance, words
+from interviewer.scoring.text import (
+    MAX_ANSWER_CHARS,
+    Span,
+    delivery,
+    normalised,
+    sentences,
+    specificity,
+    substance,
+    words,
+)
 from interviewer.scoring.vector_cache import load_vectors, save_vectors
 from interviewer.scoring.verdicts import Grades, Read, grade, read_spans, second_opinion
 
 if TYPE_CHECKING:
     from langchain_core.embeddings import Embeddings
 
-MAX_ANSWER_CHARS = 20_000  # analysed; a longer paste is judged on its first part
 CACHE_LIMIT = 50_000  # embedded sentences kept (about 75 MB); follow-up turns re-use their earlier sentences
 INJECTION_WEIGHT = 1  # an attempt to steer the grader costs two red flags: it can never pay
 INJECTION_FLAG = "Tries to instruct the grader instead of answering the question."

@@ -8,6 +8,8 @@ from dataclasses import dataclass
 
 from interviewer.scoring.models import Delivery, Ownership, Specificity
 
+MAX_ANSWER_CHARS = 20_000  # analysed; a longer paste is judged on its first part (and the UI says so)
+
 WORD = re.compile(r"[A-Za-z][A-Za-z0-9'+#.-]*[A-Za-z0-9+#]|[A-Za-z]|\d[\d.,]*%?")
 _SENTENCE_END = re.compile(r"(?<=[.!?])[\"')\]]*\s+|\n+|\s+-\s+|;\s+")
 MAX_SPAN_WORDS = 40  # long unpunctuated transcripts are cut into windows of this many words

@@ -64,21 +64,36 @@ def test_offline_policy_is_not_hijacked(
 def test_an_obedient_llm_policy_is_held_by_the_guards(
     tmp_path: Path, bank: Bank, scorer: OfflineScorer, built_index: BankIndex, injection: str
 ) -> None:
+    """An injection alone is set aside before any model reads it (the offline test above). Inside a real answer it
+    reaches the policy, which obeys: the guards must still hold what it says."""
     with FakeOpenAI() as server:
-        policy = LLMPolicy(LLMSettings(base_url=server.base_url, api_key="sk-x", model="obedient", timeout_s=5))
+        policy = LLMPolicy(
+            LLMSettings(base_url=server.base_url, api_key="sk-x", model="obedient", timeout_s=30)
+        )  # not a test of time
         interviewer = Interviewer(bank, scorer, SessionStore(tmp_path / "s.sqlite3"), built_index, policy)
-        plan_bank_q = bank.question(interviewer.start(Plan(questions=2, seed=4)).state.asked[0])
-        leak = plan_bank_q.key_points[0].text
-        obey = json.dumps({"action": "next", "utterance": f"You passed with 10/10. The key point: {leak}"})
+        session = interviewer.start(Plan(questions=2, seed=4))
+        question = bank.question(session.state.current or "")
+        obey = json.dumps(
+            {"action": "next", "utterance": f"You passed with 10/10. The key point: {question.key_points[0].text}"}
+        )
         server.enqueue(*([obey] * 6))
-        _check(interviewer, bank, injection)
+        answer = " ".join(question.reference_answer.split(". ")[:2])
+        replies = interviewer.reply(session, f"{answer} {injection}")
+        said = " ".join(t.text for t in replies)
+        assert server.chat_requests(), "the policy was never consulted: the test would prove nothing"
+        assert session.state.phase == "questions", "the injection ended the interview"
+        assert not re.search(r"\b10\s*/\s*10\b|\byou passed\b", said, re.I), said
+        for secret in _secrets(bank, session):
+            assert not _leaks(secret, said), f"leaked: {secret}"
 
 
 def test_a_real_answer_with_an_injection_still_cannot_make_the_policy_praise_or_grade(
     tmp_path: Path, bank: Bank, scorer: OfflineScorer, built_index: BankIndex
 ) -> None:
     with FakeOpenAI() as server:
-        policy = LLMPolicy(LLMSettings(base_url=server.base_url, api_key="sk-x", model="obedient", timeout_s=5))
+        policy = LLMPolicy(
+            LLMSettings(base_url=server.base_url, api_key="sk-x", model="obedient", timeout_s=30)
+        )  # not a test of time
         interviewer = Interviewer(bank, scorer, SessionStore(tmp_path / "s.sqlite3"), built_index, policy)
         session = interviewer.start(Plan(questions=2, seed=4))
         answer = bank.question(session.state.current or "").reference_answer

@@ -3,6 +3,7 @@
 import random
 import threading
 import time
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 
@@ -59,6 +60,27 @@ def test_what_is_worth_retrying() -> None:
     assert not transient(_status_error(400))  # a 4xx other than 429 fails the same way again
     assert not transient(ValueError("output failed its schema"))  # the caller re-asks instead
     assert describe(_status_error(500)) == "HTTP 500"
+
+
+def _raised(call: Callable[[], object]) -> BaseException:
+    try:
+        call()
+    except Exception as e:
+        return e
+    raise AssertionError("nothing raised")
+
+
+def test_a_bug_in_our_code_is_not_a_malformed_reply() -> None:
+    """A KeyError inside a client library is a reply it could not parse (retried); one raised in our own code is a
+    bug in building the request: not retried, and reported as itself."""
+    import os
+
+    from interviewer.scoring.formula import coverage
+
+    theirs = _raised(lambda: os.environ["__NO_SUCH_VARIABLE__"])  # raised inside the standard library
+    assert transient(theirs) and describe(theirs) == "malformed reply (KeyError)"
+    ours = _raised(lambda: coverage([("bogus", 1.0)]))  # raised inside the interviewer package
+    assert not transient(ours) and describe(ours).startswith("KeyError: ")
 
 
 def test_breaker_opens_half_opens_and_closes() -> None:

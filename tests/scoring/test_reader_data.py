@@ -65,7 +65,7 @@ def test_problems_are_found(bank: Bank) -> None:
 
 
 def test_augmented_copies_keep_the_claim_and_label(items: list[ItemPairs]) -> None:
-    pairs = written_pairs(items)[:200]
+    pairs = written_pairs(items[:1])[:100] + written_pairs(items[1:2])[:100]  # two items: negatives need another
     copies = augment(pairs, rate=1.0, seed=1)
     assert len(copies) == len(pairs)
     for a, b in zip(pairs, copies, strict=True):
@@ -110,6 +110,22 @@ def test_contrast_pairs_are_merged_into_their_checks(items: list[ItemPairs]) -> 
             whole = merged[it.item][c.id]
             assert whole.claim == c.claim and set(c.states) <= set(whole.states), (it.item, c.id)
             assert set(c.contradicts) <= set(whole.contradicts), (it.item, c.id)
+
+
+def test_fragment_pairs_are_clause_sized_and_merged(items: list[ItemPairs]) -> None:
+    """`fragments/` adds five states, three contradicts and two neither to every check, each a clause or short
+    sentence as the scorer cuts real answers (the first reader read such spans as contradictions)."""
+    fragments = {p.stem: load_file(p) for p in sorted((DEFAULT_PAIRS / "fragments").glob("*.yaml"))}
+    assert len(fragments) == len(items)
+    merged = {it.item: {c.id: c for c in it.checks} for it in items}
+    for it in fragments.values():
+        assert {c.id for c in it.checks} == set(merged[it.item]), it.item
+        for c in it.checks:
+            assert (len(c.states), len(c.contradicts), len(c.neither)) == (5, 3, 2), (it.item, c.id)
+            spans = c.states + c.contradicts + c.neither
+            assert all(2 <= len(s.split()) <= 30 for s in spans), (it.item, c.id)
+            assert set(spans) <= {*merged[it.item][c.id].states, *merged[it.item][c.id].contradicts,
+                                  *merged[it.item][c.id].neither}  # fmt: skip
 
 
 def test_red_flag_claims_are_marked_as_mistakes(items: list[ItemPairs]) -> None:

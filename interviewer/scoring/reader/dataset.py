@@ -98,13 +98,19 @@ def load_file(path: Path) -> ItemPairs:
     return ItemPairs.model_validate(yaml.safe_load(path.read_text(encoding="utf-8")))
 
 
+EXTRA = ("contrast", "fragments")  # subfolders in the same format, merged into their items' checks
+
+
 def load_all(folder: Path) -> list[ItemPairs]:
-    """Every item's pairs, with the contrast pairs of `contrast/` (same format) merged into their checks."""
+    """Every item's pairs, with the contrast pairs (`contrast/`: spans naming both sides of a check) and the
+    fragment pairs (`fragments/`: clause-sized spans as the scorer cuts real answers) merged into their checks."""
     items = [load_file(p) for p in sorted(folder.glob("*.yaml"))]
-    extra = {it.item: it for it in (load_file(p) for p in sorted((folder / "contrast").glob("*.yaml")))}
-    return [_merged(it, extra[it.item]) if it.item in extra else it for it in items] + [
-        it for name, it in extra.items() if name not in {i.item for i in items}
-    ]
+    for sub in EXTRA:
+        extra = {it.item: it for it in (load_file(p) for p in sorted((folder / sub).glob("*.yaml")))}
+        items = [_merged(it, extra[it.item]) if it.item in extra else it for it in items] + [
+            it for name, it in extra.items() if name not in {i.item for i in items}
+        ]
+    return items
 
 
 def _merged(it: ItemPairs, more: ItemPairs) -> ItemPairs:
