@@ -9,7 +9,7 @@
 3. `--reference` (instead of 1): the answer reader's settings on points taken from a reference answer
    (`formula.Second`), on the dev answers to technical questions scored against the reference answer alone
    (`evals/reference.py`): coordinate search over REF_GRID for Spearman plus AUC, less 0.05 per confidently wrong
-   answer above 3.5.
+   answer above 3.5 and 0.05 per contradiction quoted on a sound answer.
 Prints the chosen `Params` and the dev metrics; copy the values into `interviewer/scoring/formula.py`.
 """
 
@@ -107,7 +107,12 @@ def search_reference(evaluate: Callable[[Params], dict[str, float]], start: Para
 
     def value(p: Params) -> float:
         m = evaluate(p)
-        return m["spearman"] + m["auc_adequate"] - 0.05 * m["confidently_wrong_above_3_5"]
+        return (
+            m["spearman"]
+            + m["auc_adequate"]
+            - 0.05 * m["confidently_wrong_above_3_5"]
+            - 0.05 * m["false_contradictions"]  # "you said the opposite" to a sound answer costs as much
+        )
 
     best, best_value = start, value(start)
     for round_ in range(2):

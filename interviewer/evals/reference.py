@@ -4,8 +4,10 @@ with only its question and the bank's reference answer (no key points, misconcep
 (`rubric.from_text`), and the answer reader judges them (`formula.Second`).
 
 Figures, on one split: Spearman against the gold scores, AUC of the score for gold adequate-or-better against the
-rest, confidently wrong answers above 3.5, and gold-scored answers left unscored. Behavioural questions are left
-out: their reference answers are one person's story, whose facts no other answer should repeat.
+rest, confidently wrong answers above 3.5, contradictions quoted on answers labelled strong or adequate (false
+accusations: the answer is sound, so "you said the opposite" is untrue), and gold-scored answers left unscored.
+Behavioural questions are left out: their reference answers are one person's story, whose facts no other answer
+should repeat.
 """
 
 from __future__ import annotations
@@ -40,6 +42,11 @@ def figures(pairs: list[tuple[Labelled, Rubric]], score: Callable[[Rubric, str],
         "spearman": spearman(list(map(float, got)), list(map(float, gold))),
         "auc_adequate": round(auc(got[gold >= 5], got[gold < 5]), 4),
         "confidently_wrong_above_3_5": int(np.sum(got[wrong] > 3.5)),
+        "false_contradictions": sum(
+            sum(f.kind == "contradiction" for f in r.red_flags)
+            for (i, _), r in zip(pairs, results, strict=True)
+            if i.gold.band in ("strong", "adequate")
+        ),
         "abstained": int(np.sum(got < 0)),
         "n": len(pairs),
     }

@@ -30,6 +30,7 @@ LOWER_IS_BETTER = {
     "plain_covered_told_to_add",
     "reference_confidently_wrong_above_3_5",
     "reference_abstained",
+    "reference_false_contradictions",
     "semeval_scorer_real_attempts_abstained",
 }
 PLAIN_FIGURES = (

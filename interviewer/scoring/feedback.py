@@ -53,7 +53,8 @@ def feedback(
         if len(improvements) >= 3:
             break
         if kp.verdict == "missing" and kp.contradiction is None and kp.unclear:
-            improvements.append(f'Say this plainly: {_lower_first(kp.text)} "{kp.unclear}" can be read either way.')
+            point = _lower_first(kp.text).rstrip(".")
+            improvements.append(f'Say this plainly: {point}. It isn\'t clear that "{kp.unclear}" says it.')
         elif kp.verdict == "missing" and kp.contradiction is None:
             improvements.append(f"Add this point: {_lower_first(kp.text)}")
         elif kp.verdict == "partial":

@@ -28,13 +28,14 @@ class Second:
     """The answer reader's settings on points taken from a reference answer (`Check.derived`): no misconceptions,
     cues or phrasings for the rules to read, so the reader decides. Chosen on the dev split's technical questions
     scored against their reference answer alone (`python -m interviewer.evals.calibrate --reference`): Spearman
-    against gold 0.19 without the reader, 0.56 with it; AUC (adequate or better) 0.56, then 0.85; confidently wrong
-    answers above 3.5: 11 of 18, then 3."""
+    against gold 0.19 without the reader, 0.62 with it; AUC (adequate or better) 0.56, then 0.86; confidently wrong
+    answers above 3.5: 11 of 18, then 6; contradictions quoted on sound answers: 9, then 3. Quoting a span the
+    reader reads as the opposite (`convict`) is off: it accused right answers said in unfamiliar words."""
 
     veto_cover: float = 0.7
     veto_contra: float = 1.1
-    convict: float = 0.8
-    rescue: float = 0.8
+    convict: float = 1.1
+    rescue: float = 0.6
     contra_min: float = 0.3
 
 
