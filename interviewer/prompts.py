@@ -1,12 +1,12 @@
-"""Prompt templates live in the repo's `prompts/` folder and are filled with `string.Template` ($var)."""
+"""Prompt templates live in the package's `prompts/` folder and are filled with `string.Template` ($var)."""
 
 from __future__ import annotations
 
 from string import Template
 
-from interviewer.settings import REPO_ROOT
+from interviewer.settings import PACKAGE_DIR
 
-PROMPTS_DIR = REPO_ROOT / "prompts"
+PROMPTS_DIR = PACKAGE_DIR / "prompts"
 
 
 class PromptError(ValueError):

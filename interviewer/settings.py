@@ -14,7 +14,8 @@ from typing import Literal
 from pydantic import BaseModel, Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
+REPO_ROOT = Path(__file__).resolve().parent.parent  # a source checkout: evals, data, the app script
+PACKAGE_DIR = Path(__file__).resolve().parent  # what ships in the wheel: the bank and the prompts
 
 # Third-party libraries that phone home or try to download models unless told not to.
 QUIET_ENV = {
@@ -111,7 +112,7 @@ class Settings(BaseSettings):
         default_factory=_default_data_dir,
         description="Index, sessions and reports live here. Default: $XDG_DATA_HOME/interviewer.",
     )
-    knowledge_dir: Path = Field(default=REPO_ROOT / "knowledge", description="The question bank (YAML).")
+    knowledge_dir: Path = Field(default=PACKAGE_DIR / "knowledge", description="The question bank (YAML).")
     evals_dir: Path = Field(default=REPO_ROOT / "evals", description="Eval data and thresholds.")
     host: str = Field(default="127.0.0.1", description="Address the web app binds to.")
     port: int = Field(default=7860, ge=1, le=65535, description="Port the web app listens on.")

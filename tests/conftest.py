@@ -12,12 +12,12 @@ import pytest
 from interviewer.bank.loader import Bank, load_bank
 from interviewer.index.embedders import LocalMiniLM
 from interviewer.index.store import BankIndex
-from interviewer.settings import REPO_ROOT, Settings, get_settings
+from interviewer.settings import PACKAGE_DIR, Settings, get_settings
 
 if TYPE_CHECKING:
     from interviewer.scoring.scorer import OfflineScorer
 
-KNOWLEDGE = REPO_ROOT / "knowledge"
+KNOWLEDGE = PACKAGE_DIR / "knowledge"
 
 
 @pytest.fixture(autouse=True)

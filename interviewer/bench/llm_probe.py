@@ -19,6 +19,7 @@ from interviewer.interview.llm_policy import LLMPolicy, Move
 from interviewer.interview.models import Session
 from interviewer.interview.store import SessionStore
 from interviewer.llm import StructuredChat
+from interviewer.scoring.formula import Features
 from interviewer.scoring.judge import Judgement, LLMJudge
 from interviewer.scoring.models import AnswerScore
 from interviewer.scoring.rubric import Rubric
@@ -100,9 +101,9 @@ class TimedJudge(LLMJudge):
         self._chain = timed(super().chain, self.probe)
         return self._chain
 
-    def judge(self, rubric: Rubric, answer: str, offline: AnswerScore) -> AnswerScore:
+    def judge(self, rubric: Rubric, answer: str, offline: AnswerScore, read: Features | None) -> AnswerScore:
         with self.probe.span("judge"):
-            return super().judge(rubric, answer, offline)
+            return super().judge(rubric, answer, offline, read)
 
 
 class TimedPolicy(LLMPolicy):

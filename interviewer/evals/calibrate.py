@@ -6,6 +6,7 @@
    and specificity stay at 0.5 by design. Substance is not a feature. The shipped weights are the design values
    (10 x coverage - 1.5 per red flag, the labelling rule): the fit ranks no better on dev (Spearman 0.695 against
    0.692) and lets three confidently wrong answers above 3.5 instead of one.
+   With `--unguarded`, settings that make a floored dev figure worse than the rules alone are allowed.
 3. `--reference` (instead of 1): the answer reader's settings on points taken from a reference answer
    (`formula.Second`), on the dev answers to technical questions scored against the reference answer alone
    (`evals/reference.py`): coordinate search over REF_GRID for Spearman plus AUC, less 0.05 per confidently wrong
@@ -29,15 +30,20 @@ from interviewer.scoring.rubric import all_rubrics
 from interviewer.scoring.scorer import OfflineScorer
 from interviewer.settings import get_settings
 
-# The answer reader's settings (formula.py, all shipped off). The vetoes on contradictions and red flags
+# The answer reader's settings for bank points (formula.py). The vetoes on contradictions and red flags
 # (veto_contra, veto_flag, contra_min, flag_min) and quoting a span as a contradiction (convict), chosen by this
 # search on dev, cost the test split's contradiction_f1 and flagged rate and the scenario suite's red-flag recall,
-# so the grid keeps only the two that touch credit: taking it from a span the reader reads the other way
-# (veto_cover) and giving it to a span the reader says states a point (rescue). The dev choice of those two
-# (0.9, 0.6) still costs the dialogue and scenario suites' key-point floors (README, "The answer reader").
+# so the grid keeps only the ones that touch credit: taking it from a span the reader reads the other way
+# (veto_cover, veto_sure) and giving it to a span the reader says states a point (rescue, rescue_cos). The guarded
+# search (no floored dev figure worse than the rules) finds nothing: on dev, the split the rules were fitted on,
+# they let only 1 confidently wrong answer above 3.5. `--unguarded` ranks by the objective alone: 2026-12-05 it
+# chose veto_cover 0.5 and rescue 0.9 (objective 4.07, rules 3.79), which cost the dialogue suite's key-point
+# floors; no nearby setting kept every floor (README, "The answer reader"), so all stay off.
 MATCH_GRID: dict[str, list[Any]] = {
     "veto_cover": [0.5, 0.6, 0.7, 0.8, 0.9, 1.1],
     "rescue": [0.6, 0.7, 0.8, 0.9, 1.1],
+    "rescue_cos": [0.2, 0.3, 0.35, 0.4, 0.45, 0.5],
+    "veto_sure": [0.8, 0.85, 0.9, 1.1],
 }
 REF_GRID: dict[str, list[float]] = {
     "rescue": [0.5, 0.6, 0.7, 0.8, 0.9, 1.1],
@@ -129,8 +135,7 @@ def search_reference(evaluate: Callable[[Params], dict[str, float]], start: Para
 def fit_weights(scorer: OfflineScorer, items: list[Labelled], bank: Bank) -> dict[str, Any]:
     rows, gold = [], []
     for item in items:
-        result = scorer.score(rubric_for(bank, item.question_id), item.answer, item.audio_seconds)
-        f = scorer.last_features
+        result, f = scorer.scored(rubric_for(bank, item.question_id), item.answer, item.audio_seconds)
         if item.gold.score is None or result.score is None or f is None or f.coverage is None:
             continue
         rows.append([1.0, f.coverage, -f.red_flags, -f.hedge_density])
@@ -208,7 +213,7 @@ def main() -> int:
         )
         rules = evaluate(off)
         print("without the reader:", rules, file=sys.stderr)
-        best = search(evaluate, off, rules)
+        best = search(evaluate, off, None if "--unguarded" in sys.argv else rules)
     print(best)
     print(evaluate(best))
     return 0

@@ -184,7 +184,9 @@ def truth(items: list[Labelled], results: list[AnswerScore]) -> dict[str, float]
         for k in r.key_points:
             if i.gold.key_points.get(k.id or "") == "covered":
                 covered += 1
-                told += f"Add this point: {k.text[:1].lower()}{k.text[1:]}" in asks
+                point = f"{k.text[:1].lower()}{k.text[1:]}"
+                # "Say this plainly: <point>. It isn't clear that ... says it." asks for it too
+                told += f"Add this point: {point}" in asks or f"Say this plainly: {point.rstrip('.')}" in asks
     attempts = [r for i, r in pairs if i.gold.score is not None]
     return {
         "false_contradictions": false_con,

@@ -32,6 +32,8 @@ MAX_SILENCES = 2  # empty answers in a row before the interviewer moves on
 class Scorer(Protocol):
     def score(self, rubric: Rubric, answer: str, audio_seconds: float | None = None) -> AnswerScore: ...
 
+    def warm(self, rubrics: list[Rubric], cache_file: Path | None = None) -> None: ...
+
 
 class Interviewer:
     def __init__(
@@ -49,10 +51,7 @@ class Interviewer:
     def warm(self, cache_file: Path | None = None) -> None:
         """Load the model and embed every rubric now, so no candidate waits for it (a few seconds; with
         `cache_file`, the rubric vectors of an earlier run are reused)."""
-        offline: Any = getattr(self.scorer, "offline", self.scorer)
-        if hasattr(offline, "warm"):
-            offline.warm(all_rubrics(self.bank), cache_file=cache_file)
-            offline.cache_answers = True
+        self.scorer.warm(all_rubrics(self.bank), cache_file=cache_file)
 
     def start(self, plan: Plan, session_id: str | None = None) -> Session:
         if plan.scenario:

@@ -37,6 +37,8 @@ class Second:
     convict: float = 1.1
     rescue: float = 0.6
     contra_min: float = 0.3
+    rescue_cos: float = 0.2  # any span the rules read (as `Params.rescue_cos`)
+    veto_sure: float = 1.1  # off: a reference sentence has no phrasings of its own to be near-verbatim to
 
 
 @dataclass(frozen=True)
@@ -54,14 +56,19 @@ class Params:
     flag: float = 0.6  # nearest phrasing of a red flag at least this close
     flag_cue_sim: float = 0.35  # ... or a cue present and the span at least this close to the red flag
     # the answer reader's second opinion on each verdict's own span (`verdicts.second_opinion`); above 1 (or 0 for
-    # the two minimums): off. For the bank's own points all are off: every setting the dev split chose cost floors of
-    # the eval suites (README, "The answer reader"), so their verdicts are the rules'. Points taken from a reference
+    # the two minimums): off. For the bank's own points all are off: every setting tried (2026-12-05, README "The
+    # answer reader") costs an eval floor somewhere, so their verdicts are the rules'. Points taken from a reference
     # answer have settings of their own (`ref`, on).
     veto_cover: float = 1.1  # P(contradicts) at least this (and above P(states)): the span covers nothing
+    # ... unless the span is this close to one of the point's own statements: a candidate who says the point in the
+    # bank's words is never told it is unclear (the readers misread some such sentences: "I'd leave formatting and
+    # style nitpicks to linters/formatters." read 0.94 contradicts against the point that says just that)
+    veto_sure: float = 1.1
     veto_contra: float = 1.1  # P(states) at least this (and above P(contradicts)): no contradiction
     veto_flag: float = 1.1  # P(contradicts the red flag) at least this (and above P(states)): no red flag
     convict: float = 1.1  # P(contradicts) at least this on a vetoed cover: the span is quoted as a contradiction
     rescue: float = 1.1  # P(states) at least this on a free span near a missing point: it covers the point
+    rescue_cos: float = 0.2  # ... a span at least this close to the point (cosine to its nearest statement)
     contra_min: float = 0.0  # a contradiction stands only with P(contradicts) at least this on its span
     flag_min: float = 0.0  # a red flag stands only with P(states the flag) at least this on its span
     ref: Second = Second()  # the same settings on points taken from a reference answer
@@ -103,6 +110,14 @@ class Features:
     @property
     def hedge_density(self) -> float:
         return min(1.0, self.hedges / max(self.words / 50, 1))
+
+
+INJECTION_WEIGHT = 1  # an attempt to steer the grader costs two red flags (its own, and this): it can never pay
+
+
+def flag_count(flags: int, injection: bool) -> int:
+    """What the formula subtracts for: red flags and contradictions, and an injection attempt twice."""
+    return flags + INJECTION_WEIGHT * injection
 
 
 def combine(f: Features, p: Params = PARAMS) -> float:

@@ -9,6 +9,7 @@ stands and `engine` says so.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from typing import Literal
 
@@ -17,7 +18,7 @@ from pydantic import BaseModel, Field
 from interviewer.llm import StructuredChat, structured_chat
 from interviewer.prompts import render
 from interviewer.scoring.feedback import feedback
-from interviewer.scoring.formula import Features, combine, coverage
+from interviewer.scoring.formula import PARAMS, Features, Params, combine, coverage, flag_count
 from interviewer.scoring.models import AnswerScore, RedFlagResult, band_for
 from interviewer.scoring.rubric import Rubric
 from interviewer.scoring.scorer import verify_evidence
@@ -61,8 +62,8 @@ def _inside_any(quote: str, spans: set[str]) -> bool:
 
 
 class LLMJudge:
-    def __init__(self, settings: LLMSettings, counter: TokenCounter | None = None):
-        self.settings = settings
+    def __init__(self, settings: LLMSettings, counter: TokenCounter | None = None, params: Params = PARAMS):
+        self.settings, self.params = settings, params
         self.counter = counter or TokenCounter()
         self._chain: StructuredChat[Judgement] | None = None
 
@@ -82,9 +83,10 @@ class LLMJudge:
             answer=neutralise(self.counter.trim(answer, ANSWER_BUDGET)),
         )
 
-    def judge(self, rubric: Rubric, answer: str, offline: AnswerScore) -> AnswerScore:
-        """The merged result, or the offline one with the failure named in `engine`."""
-        if offline.score is None or not rubric.key_points:
+    def judge(self, rubric: Rubric, answer: str, offline: AnswerScore, read: Features | None) -> AnswerScore:
+        """The merged result, or the offline one with the failure named in `engine`. `read`: the features the
+        offline formula read (`OfflineScorer.scored`); the merged score is the same formula over the same ones."""
+        if offline.score is None or read is None or not rubric.key_points:
             return offline  # nothing the judge could add: unscored, or the generic rubric
         prompt = self.prompt(rubric, answer)
         try:
@@ -97,9 +99,11 @@ class LLMJudge:
             reason = " ".join(f"{type(e).__name__}: {e}".split())[:120]  # one line: it is shown next to the answer
             log.warning("LLM judge failed, offline result stands: %s", type(e).__name__)
             return offline.model_copy(update={"engine": f"offline (llm failed: {reason})"})
-        return self._merge(rubric, answer, offline, verdict)
+        return self._merge(rubric, answer, offline, read, verdict)
 
-    def _merge(self, rubric: Rubric, answer: str, offline: AnswerScore, verdict: Judgement) -> AnswerScore:
+    def _merge(
+        self, rubric: Rubric, answer: str, offline: AnswerScore, read: Features, verdict: Judgement
+    ) -> AnswerScore:
         by_id = {p.id: p for p in verdict.key_points}
         # what reads as wrong: the offline contradictions and the model's own red-flag quotes
         wrong_spans = {f.evidence for f in offline.red_flags if f.kind == "contradiction"}
@@ -142,9 +146,9 @@ class LLMJudge:
                 flags.append(RedFlagResult(id=known[jf.id].id, text=known[jf.id].text, evidence=quote))
         cov = coverage([(p.verdict, k.weight) for p, k in zip(points, rubric.key_points, strict=True)])
         d, spec = offline.delivery, offline.specificity
-        subst = offline.substance or 0.0
-        star_parts = offline.star.parts if offline.star and rubric.behavioural else None
-        score = combine(Features(cov, subst, len(flags), star_parts, spec.score, d.hedges, d.words, d.filler_rate))
+        # the offline scorer's features with the merged verdicts: the same words, hedges and parameters
+        features = dataclasses.replace(read, coverage=cov, red_flags=flag_count(len(flags), offline.injection_detected))
+        score = combine(features, self.params)
         if offline.injection_detected:
             score = min(score, offline.score or 0.0)  # an injection attempt can never gain from the judge
         return offline.model_copy(

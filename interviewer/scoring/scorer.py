@@ -10,7 +10,7 @@ import numpy as np
 
 from interviewer.scoring.abstain import is_dont_know, is_term_list
 from interviewer.scoring.feedback import feedback
-from interviewer.scoring.formula import PARAMS, Features, Params, combine, coverage
+from interviewer.scoring.formula import PARAMS, Features, Params, combine, coverage, flag_count
 from interviewer.scoring.grader import Grader, load_grader
 from interviewer.scoring.guards import (
     MIN_WORDS,
@@ -51,7 +51,6 @@ if TYPE_CHECKING:
     from langchain_core.embeddings import Embeddings
 
 CACHE_LIMIT = 50_000  # embedded sentences kept (about 75 MB); follow-up turns re-use their earlier sentences
-INJECTION_WEIGHT = 1  # an attempt to steer the grader costs two red flags: it can never pay
 INJECTION_FLAG = "Tries to instruct the grader instead of answering the question."
 
 
@@ -88,7 +87,6 @@ class OfflineScorer:
         self._cache: dict[str, np.ndarray] = cache if cache is not None else {}
         self._lock = threading.RLock()
         self.cache_answers = False  # batch runs and calibration pre-embed answers and keep them
-        self.last_features: Features | None = None  # for calibration
 
     def _embed(self, texts: list[str], cache: bool) -> np.ndarray:
         with self._lock:  # the web app scores for many tabs at once; the cache is shared
@@ -125,6 +123,7 @@ class OfflineScorer:
             with self._lock:
                 save_vectors(cache_file, model, {t: self._cache[t] for t in texts if t in self._cache})
         self._others = [(r.question_id, self._embed(list(r.topic_texts), cache=True)) for r in rubrics if r.question_id]
+        self.cache_answers = True  # a warmed scorer serves many answers: their sentences are kept (bounded)
 
     def _rubric_texts(self, r: Rubric) -> list[str]:
         checks = (*r.key_points, *r.red_flags)
@@ -167,6 +166,10 @@ class OfflineScorer:
         return out
 
     def score(self, rubric: Rubric, answer: str, audio_seconds: float | None = None) -> AnswerScore:
+        return self.scored(rubric, answer, audio_seconds).result
+
+    def scored(self, rubric: Rubric, answer: str, audio_seconds: float | None = None) -> Scored:
+        """The score with the features the formula read (None when unscored): the judge re-scores from them."""
         text = answer[:MAX_ANSWER_CHARS]
         injected, echoed, content = self._split(rubric, text)
         base = _Common(
@@ -181,10 +184,14 @@ class OfflineScorer:
             else []
         )
 
-        def unscored(reason: str, other: str | None = None) -> AnswerScore:
-            return AnswerScore(
-                score=None, band=None, unscored_reason=reason, red_flags=flags, answers_question=other, **base._asdict()
-            )
+        def unscored(reason: str, other: str | None = None) -> Scored:
+            return Scored(
+                AnswerScore(
+                    score=None, band=None, unscored_reason=reason, red_flags=flags, answers_question=other,
+                    **base._asdict(),
+                ),
+                None,
+            )  # fmt: skip
 
         joined = " ".join(s.text for s in content)
         if content and is_dont_know(content):
@@ -197,9 +204,8 @@ class OfflineScorer:
         # above), and a clear answer to another bank question (below). A short or off-topic attempt is scored, low,
         # and marked `thin` so the interviewer can ask once for more.
         if echoed and not content:  # the question said back: an attempt that states nothing
-            return self._judge(rubric, text, [], np.zeros((0, 384)), flags, base).model_copy(
-                update={"thin": "too-short"}
-            )
+            echo = self._judge(rubric, text, [], np.zeros((0, 384)), flags, base)
+            return echo._replace(result=echo.result.model_copy(update={"thin": "too-short"}))
         reason = precheck(joined, min_words=1)
         if reason:
             return unscored(reason)
@@ -211,7 +217,8 @@ class OfflineScorer:
             if known_word_share(joined) < 0.5 or (len(words(joined)) >= MIN_WORDS and stopword_share(joined) < 0.1):
                 return unscored("gibberish")
             thin = "too-short" if len(words(joined)) < MIN_WORDS else "off-topic"
-        result = self._judge(rubric, text, claims, span_vecs, flags, base)
+        judged = self._judge(rubric, text, claims, span_vecs, flags, base)
+        result = judged.result
         said = sum(len(words(s.text)) for s in claims)
         if not any(k.verdict != "missing" for k in result.key_points) and said < MIN_WORDS and rubric.key_points:
             thin = thin or "too-short"  # a short answer that states no point
@@ -219,7 +226,7 @@ class OfflineScorer:
             other = self._answers_other(rubric, span_vecs, float(topic.max(axis=1).mean()))
             if other:
                 return unscored("off-topic", other)
-        return result.model_copy(update={"thin": thin}) if thin else result
+        return judged._replace(result=result.model_copy(update={"thin": thin})) if thin else judged
 
     def _answers_other(self, rubric: Rubric, span_vecs: np.ndarray, ours: float) -> str | None:
         """The bank question this answer is about instead of ours, when another one is clearly closer."""
@@ -252,7 +259,7 @@ class OfflineScorer:
         flags: list[RedFlagResult],
         base: _Common,
         listed: bool = False,
-    ) -> AnswerScore:
+    ) -> Scored:
         p = self.params
         fg, kg = self.grades(rubric, content, span_vecs)
         reading = second_opinion(
@@ -301,16 +308,15 @@ class OfflineScorer:
         features = Features(
             cov,
             subst,
-            len(flags) + INJECTION_WEIGHT * base.injection_detected,
+            flag_count(len(flags), base.injection_detected),
             star.parts if star else None,
             spec.score,
             d.hedges,
             said,
             d.filler_rate,
         )
-        self.last_features = features
         score = combine(features, p)
-        return AnswerScore(
+        result = AnswerScore(
             score=score,
             band=band_for(score),
             key_points=key_points,
@@ -321,6 +327,7 @@ class OfflineScorer:
             feedback=feedback(key_points, flags, star, spec, d.filler_rate, listed=listed),
             **base._asdict(),
         )
+        return Scored(result, features)
 
 
 def _unique(spans: list[Span]) -> list[Span]:
@@ -333,6 +340,11 @@ def _unique(spans: list[Span]) -> list[Span]:
             seen.add(key)
             out.append(s)
     return out
+
+
+class Scored(NamedTuple):
+    result: AnswerScore
+    features: Features | None  # what the formula read; None when unscored
 
 
 class Explained(NamedTuple):

@@ -227,7 +227,8 @@ def second_opinion(
                 asks.append(("contra", j, spans.index(v.contradiction)))
         elif v.verdict == "missing" and min(q.rescue, q.convict) <= 1:
             free = [i for i in np.argsort(-kg.cos_right[:, j]) if i not in reading.barred]
-            asks += [("rescue", j, int(i)) for i in free[:RESCUE_SPANS] if kg.cos_right[i, j] >= MIN_COS]
+            floor = max(MIN_COS, q.rescue_cos)
+            asks += [("rescue", j, int(i)) for i in free[:RESCUE_SPANS] if kg.cos_right[i, j] >= floor]
     for k, i in enumerate(reading.flags):
         if i is not None and on_flag:
             asks.append(("flag", k, i))
@@ -251,7 +252,7 @@ def second_opinion(
         elif co >= q.convict and co > st and v.contradiction is None:  # said in the point's words, the wrong way
             points[j] = PointVerdict("missing", None, 0.0, spans[i])
             barred.add(i)
-        elif what == "cover" and co >= q.veto_cover and co > st:
+        elif what == "cover" and co >= q.veto_cover and co > st and kg.cos_right[i, j] < q.veto_sure:
             points[j] = PointVerdict("missing", None, 0.0, v.contradiction, spans[i])
         elif what == "rescue" and st >= q.rescue and st > co and st > rescued.get(j, (0.0, -1))[0]:
             rescued[j] = (float(st), i)

@@ -59,6 +59,10 @@ def test_truth_figures_count_false_accusations_and_withheld_credit() -> None:
     assert good["real_attempts_abstained"] == 0
     assert bad["false_contradictions"] == 1 and bad["covered_told_to_add"] > 0
     assert bad["real_attempts_abstained"] == 1
+    unclear = [r.model_copy(deep=True) for r in honest]  # the other way to withhold credit: "say this plainly"
+    point = next(k.text for k in unclear[0].key_points if k.id == covered)
+    unclear[0].feedback.improvements.append(f"Say this plainly: {point[:1].lower()}{point[1:]}. It isn't clear...")
+    assert truth(sound, unclear)["covered_told_to_add"] > 0
 
 
 def test_plain_words_set_is_what_issue_24_asks(bank: Bank) -> None:

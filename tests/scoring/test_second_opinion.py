@@ -95,3 +95,26 @@ def test_red_flags_are_read_as_mistakes(bank: Bank, embedder: LocalMiniLM) -> No
     OfflineScorer(embedder, dataclasses.replace(PARAMS, veto_flag=0.5), reader=reader).score(rubric, answer)
     flag_claims = [c for _, c in reader.asked if c.startswith(FLAG_PREFIX)]
     assert flag_claims and all(c[len(FLAG_PREFIX) :] in {f.text for f in rubric.red_flags} for c in flag_claims)
+
+
+def test_the_bank_own_sentence_is_never_vetoed(bank: Bank, embedder: LocalMiniLM) -> None:
+    """A candidate who says a point in the bank's own words is not told it is unclear, whatever the reader says."""
+    rubric = rubric_for(bank, "pyd-code-review-philosophy")
+    point = next(k for k in rubric.key_points if k.id == "automate-nitpicks")
+    answer = "I'd leave formatting and style nitpicks to linters and formatters."
+    wrong = table({("nitpicks", point.text[:20]): (0.05, 0.94, 0.01)})  # a misreading the first readers made
+    veto = dataclasses.replace(PARAMS, veto_cover=0.8)
+    vetoed = OfflineScorer(embedder, veto, reader=wrong).score(rubric, answer)
+    assert _verdict(vetoed, "automate-nitpicks") == "missing"
+    kept = OfflineScorer(embedder, dataclasses.replace(veto, veto_sure=0.85), reader=wrong).score(rubric, answer)
+    assert _verdict(kept, "automate-nitpicks") != "missing"
+
+
+def test_a_span_far_from_the_point_is_not_rescued(bank: Bank, embedder: LocalMiniLM) -> None:
+    rubric = rubric_for(bank, "pyd-observability")
+    answer = "Anyway, where was I, it's easy to get sidetracked with this stuff. I use JSON logs with a request ID."
+    fooled = table({("sidetracked", "Avoids logging"): (0.96, 0.02, 0.02)})
+    rescue = dataclasses.replace(PARAMS, rescue=0.9)
+    assert _verdict(OfflineScorer(embedder, rescue, reader=fooled).score(rubric, answer), "no-pii-in-logs") != "missing"
+    near = dataclasses.replace(rescue, rescue_cos=0.35)
+    assert _verdict(OfflineScorer(embedder, near, reader=fooled).score(rubric, answer), "no-pii-in-logs") == "missing"

@@ -31,9 +31,9 @@ STAGE_ANSWERS = [
 def reference_answer(chat: str) -> str:
     """The bank's reference answer to the newest main question in the chat: a strong answer for any draw."""
     from interviewer.bank.loader import load_bank
-    from interviewer.settings import REPO_ROOT
+    from interviewer.settings import PACKAGE_DIR
 
-    bank = load_bank(REPO_ROOT / "knowledge")
+    bank = load_bank(PACKAGE_DIR / "knowledge")
     asked = [(chat.rfind(q.text), q) for q in bank.questions if q.text in chat]
     assert asked, "no bank question in the chat"
     return max(asked, key=lambda pair: pair[0])[1].reference_answer
