@@ -11,10 +11,11 @@ from typing import TYPE_CHECKING, Any
 from interviewer.bank.check import stats
 from interviewer.bank.loader import Bank, load_bank
 from interviewer.index.store import BankIndex, BuildReport, SearchHit, open_index
+from interviewer.interview import session_store
 from interviewer.interview.inputs import clean_answer
 from interviewer.interview.models import Plan, Session, Turn
 from interviewer.interview.report import build_report, report_paths, to_html, to_markdown
-from interviewer.interview.store import SessionNotFound, SessionStore
+from interviewer.interview.store import SessionNotFound
 from interviewer.settings import Settings
 
 if TYPE_CHECKING:
@@ -32,7 +33,7 @@ class Service:
         self.index: BankIndex
         self.build_report: BuildReport
         self.index, self.build_report = open_index(settings, self.bank, progress=progress)
-        self.store = SessionStore(settings.sessions_dir / "sessions.sqlite3")
+        self.store = session_store(settings)
         self._interviewer: Interviewer | None = None
         self._build_lock = threading.Lock()
         self._session_locks: defaultdict[str, threading.Lock] = defaultdict(threading.Lock)
@@ -102,9 +103,10 @@ class Service:
     def report(self, session: Session) -> dict[str, Any]:
         return build_report(self.bank, session)
 
-    def report_files(self, session: Session) -> tuple[Path, Path]:
-        """The report as Markdown and HTML files in the data directory, for download."""
-        report = self.report(session)
+    def report_files(self, session: Session, report: dict[str, Any] | None = None) -> tuple[Path, Path]:
+        """The report as Markdown and HTML files in the data directory, for download (`report`: one already built
+        for this session, so one click builds it once)."""
+        report = report or self.report(session)
         self.settings.reports_dir.mkdir(parents=True, exist_ok=True)
         md, page = report_paths(self.settings.reports_dir, session.id)
         md.write_text(to_markdown(report), encoding="utf-8")

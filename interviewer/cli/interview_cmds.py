@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 from interviewer.bank.models import LEVELS, TRACKS
-from interviewer.interview import open_interviewer, session_store
+from interviewer.interview import session_store
 from interviewer.interview.models import Plan, Turn
 from interviewer.interview.report import build_report, report_paths, to_html, to_markdown
 from interviewer.settings import Settings
@@ -68,11 +68,13 @@ def cmd_practice(args: argparse.Namespace, settings: Settings) -> int:
         focus=args.focus,
         seed=args.seed,
     )
-    interviewer = open_interviewer(settings, progress=not args.json)
-    interviewer.warm()  # load the model and embed the rubrics now, so every turn is quick
-    session = interviewer.start(plan)
+    from interviewer.service import Service
+
+    service = Service(settings, progress=not args.json)  # as the web app: one model, input cleaned the same way
+    service.warm_up()  # load the model and embed the rubrics now, so every turn is quick
+    session = service.start(plan)
     if not args.json:
-        print(f"Session {session.id} (engine: {'offline' if not settings.llm.configured else settings.llm.model})")
+        print(f"Session {session.id} (engine: {service.engine})")
         _print_turns(session.turns)
     lines = args.answers.read_text(encoding="utf-8", errors="replace").splitlines() if args.answers else None
     source = iter(lines) if lines is not None else None
@@ -83,14 +85,16 @@ def cmd_practice(args: argparse.Namespace, settings: Settings) -> int:
             break
         if source is not None and not args.json:
             print(f"\nYou: {text}")
-        turns = interviewer.reply(session, text.replace("\\n", "\n"))
+        session, turns, notice = service.reply(session.id, text.replace("\\n", "\n"))
+        if notice and not args.json:
+            print(f"  [{notice}]")
         if not args.json:
             if plan.mode == "practice":
                 note = _feedback(session.turns[-len(turns) - 1])
                 if note:
                     print(note)
             _print_turns(turns)
-    report = build_report(interviewer.bank, session)
+    report = service.report(session)
     if args.json:
         turns_out = [
             {

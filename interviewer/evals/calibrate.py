@@ -45,7 +45,7 @@ MATCH_GRID: dict[str, list[Any]] = {
     "rescue_cos": [0.2, 0.3, 0.35, 0.4, 0.45, 0.5],
     "veto_sure": [0.8, 0.85, 0.9, 1.1],
 }
-REF_GRID: dict[str, list[float]] = {
+REF_GRID: dict[str, list[Any]] = {
     "rescue": [0.5, 0.6, 0.7, 0.8, 0.9, 1.1],
     "veto_cover": [0.6, 0.7, 0.8, 0.9, 1.1],
     "convict": [0.8, 0.9, 0.95, 1.1],

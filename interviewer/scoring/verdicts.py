@@ -21,7 +21,7 @@ import numpy as np
 from interviewer.scoring.formula import Params
 from interviewer.scoring.grader import Grader, pair_features
 from interviewer.scoring.matching import UNSURE, cue_hits
-from interviewer.scoring.pairs import content, key_terms, rejects
+from interviewer.scoring.pairs import content, key_terms, negations, rejects
 from interviewer.scoring.reader.dataset import claim_text
 from interviewer.scoring.rubric import Check
 from interviewer.scoring.text import Span
@@ -252,7 +252,13 @@ def second_opinion(
         elif co >= q.convict and co > st and v.contradiction is None:  # said in the point's words, the wrong way
             points[j] = PointVerdict("missing", None, 0.0, spans[i])
             barred.add(i)
-        elif what == "cover" and co >= q.veto_cover and co > st and kg.cos_right[i, j] < q.veto_sure:
+        elif (
+            what == "cover"
+            and co >= q.veto_cover
+            and co > st
+            and kg.cos_right[i, j] < q.veto_sure
+            and (q.veto_negations or not (negations(spans[i].text) and negations(key_points[j].text)))
+        ):
             points[j] = PointVerdict("missing", None, 0.0, v.contradiction, spans[i])
         elif what == "rescue" and st >= q.rescue and st > co and st > rescued.get(j, (0.0, -1))[0]:
             rescued[j] = (float(st), i)

@@ -160,7 +160,7 @@ class Handlers:
         if session.plan.mode == "realistic" and session.state.phase != "done":
             return ("", "Realistic mode: the report opens when the interview ends.", None, None)
         charts = "".join(c for c in (competency_chart(report), coverage_chart(report), stage_chart(report)) if c)
-        md, page = self.service.report_files(session)
+        md, page = self.service.report_files(session, report)
         return (f"<div class=charts>{charts}</div>", to_markdown(report), str(md), str(page))
 
 

@@ -64,3 +64,18 @@ def test_unknown_scenario_is_a_clear_error(capsys: pytest.CaptureFixture[str]) -
     assert main(["practice", "--scenario", "alien-invasion", "--answers", "/dev/null"]) == 2
     err = capsys.readouterr().err
     assert "no scenario with id 'alien-invasion'; known: " in err and "production-bug" in err
+
+
+def test_the_terminal_cleans_answers_as_the_web_app_does(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """`practice` goes through the same Service as the web app: control characters are dropped and the candidate
+    is told, and what is stored is the cleaned answer."""
+    answers = tmp_path / "answers.txt"
+    answers.write_text("I'd check the dashboards\x07 for error rate and latency first.\nno, that's all\n")
+    args = ["practice", "--questions", "1", "--answers", str(answers)]
+    assert main(args) == 0
+    out = capsys.readouterr().out
+    assert "[Note: control characters were removed.]" in out
+    session_id = out.split("Saved as session ")[1].split(":")[0]
+    assert main(["report", session_id, "--format", "json"]) == 0
+    said = json.dumps(json.loads(capsys.readouterr().out))
+    assert "\\u0007" not in said and "dashboards for error rate" in said

@@ -118,3 +118,16 @@ def test_a_span_far_from_the_point_is_not_rescued(bank: Bank, embedder: LocalMin
     assert _verdict(OfflineScorer(embedder, rescue, reader=fooled).score(rubric, answer), "no-pii-in-logs") != "missing"
     near = dataclasses.replace(rescue, rescue_cos=0.35)
     assert _verdict(OfflineScorer(embedder, near, reader=fooled).score(rubric, answer), "no-pii-in-logs") == "missing"
+
+
+def test_a_negation_that_agrees_is_not_vetoed(bank: Bank, embedder: LocalMiniLM) -> None:
+    """The reader's weakest pairs: a span with a negation against a point with one. "I'm careful never to put
+    customer emails in the logs" read 0.96 contradicts against "Avoids logging PII or secrets."."""
+    rubric = rubric_for(bank, "pyd-observability")
+    answer = "I'm careful never to put customer emails, card numbers or tokens in the logs."
+    misread = table({("careful never", "Avoids logging"): (0.02, 0.96, 0.02)})
+    veto = dataclasses.replace(PARAMS, veto_cover=0.8)
+    kept = OfflineScorer(embedder, veto, reader=misread).score(rubric, answer)
+    assert _verdict(kept, "no-pii-in-logs") == "covered"
+    strict = OfflineScorer(embedder, dataclasses.replace(veto, veto_negations=True), reader=misread)
+    assert _verdict(strict.score(rubric, answer), "no-pii-in-logs") == "missing"
