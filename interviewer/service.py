@@ -12,27 +12,31 @@ from interviewer.bank.check import stats
 from interviewer.bank.loader import Bank, load_bank
 from interviewer.index.store import BankIndex, BuildReport, SearchHit, open_index
 from interviewer.interview import session_store
-from interviewer.interview.inputs import clean_answer
-from interviewer.interview.models import Plan, Session, Turn
+from interviewer.interview.models import Plan, Session, TurnResult
 from interviewer.interview.report import build_report, report_paths, to_html, to_markdown
 from interviewer.interview.store import SessionNotFound
 from interviewer.settings import Settings
 
 if TYPE_CHECKING:
     from interviewer.interview.interviewer import Interviewer
-    from interviewer.scoring.models import AnswerScore
     from interviewer.voice import Transcript
 
 MAX_QUERY_CHARS = 2000
 
 
 class Service:
-    def __init__(self, settings: Settings, progress: bool = False):
+    def __init__(
+        self, settings: Settings, progress: bool = False, bank: Bank | None = None, index: BankIndex | None = None
+    ):
+        """`bank` and `index`: already open (the evals open them once for many suites); by default from `settings`."""
         self.settings = settings
-        self.bank: Bank = load_bank(settings.knowledge_dir)
+        self.bank: Bank = bank or load_bank(settings.knowledge_dir)
         self.index: BankIndex
-        self.build_report: BuildReport
-        self.index, self.build_report = open_index(settings, self.bank, progress=progress)
+        self.build_report: BuildReport | None = None  # None when the index came in already open
+        if index is None:
+            self.index, self.build_report = open_index(settings, self.bank, progress=progress)
+        else:
+            self.index = index
         self.store = session_store(settings)
         self._interviewer: Interviewer | None = None
         self._build_lock = threading.Lock()
@@ -83,22 +87,19 @@ class Service:
             return None
 
     def reply(
-        self, session_id: str, raw: str, audio_seconds: float | None = None
-    ) -> tuple[Session, list[Turn], str | None]:
-        """The interviewer's turns for one candidate turn, plus a notice when the input had to be changed."""
-        text, notice = clean_answer(raw)
+        self, session_id: str, raw: str | bytes, audio_seconds: float | None = None
+    ) -> tuple[Session, TurnResult]:
+        """One candidate turn: the session as it now stands and what the turn did (the interviewer cleans the text)."""
         with self._session_locks[session_id]:  # a double submit must not interleave two turns
             session = self.store.load(session_id)
-            turns = self.interviewer.reply(session, text, audio_seconds=audio_seconds)
-        return session, turns, notice
+            result = self.interviewer.reply(session, raw, audio_seconds=audio_seconds)
+        return session, result
 
-    def retry(
-        self, session_id: str, raw: str, audio_seconds: float | None = None
-    ) -> tuple[AnswerScore | None, str | None]:
-        text, notice = clean_answer(raw)
+    def retry(self, session_id: str, raw: str | bytes, audio_seconds: float | None = None) -> TurnResult | None:
+        """Practice mode: another attempt at the last scored item, scored; None when there is nothing to retry."""
         with self._session_locks[session_id]:
             session = self.store.load(session_id)
-            return self.interviewer.retry(session, text, audio_seconds=audio_seconds), notice
+            return self.interviewer.retry(session, raw, audio_seconds=audio_seconds)
 
     def report(self, session: Session) -> dict[str, Any]:
         return build_report(self.bank, session)

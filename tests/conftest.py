@@ -32,6 +32,18 @@ def isolated_data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterat
     get_settings.cache_clear()
 
 
+@pytest.fixture(autouse=True)
+def fresh_breakers() -> Iterator[None]:
+    """Each test starts with no circuit breakers: they are per process and keyed by endpoint and model, and a test
+    server can get the port an earlier test's server had, so an earlier test's failures (and thresholds) would
+    otherwise carry over."""
+    from interviewer import resilience
+
+    with resilience._breakers_lock:
+        resilience._breakers.clear()
+    yield
+
+
 @pytest.fixture(scope="session")
 def bank() -> Bank:
     return load_bank(KNOWLEDGE)

@@ -10,7 +10,7 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from interviewer.bank.models import AUTHOR_MARK, Competency, Question, Scenario
+from interviewer.bank.models import AUTHOR_MARK, Competency, ItemRef, Question, Scenario, Stage
 
 # libyaml's safe loader when PyYAML was built with it: about 10x faster than the pure-Python one.
 _SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -54,6 +54,26 @@ class Bank:
             if s.id == sid:
                 return s
         raise KeyError(f"no scenario with id {sid!r}; known: {', '.join(s.id for s in self.scenarios)}")
+
+    def stage(self, ref: ItemRef | str) -> tuple[Scenario, Stage]:
+        """The scenario and stage a stage reference names."""
+        ref = ItemRef.parse(ref) if isinstance(ref, str) else ref
+        scenario = self.scenario(ref.scenario or "")
+        for st in scenario.stages:
+            if st.id == ref.stage:
+                return scenario, st
+        raise KeyError(f"scenario {scenario.id!r} has no stage {ref.stage!r}")
+
+    def items(self) -> list[ItemRef]:
+        """Every item an answer can be to: the questions, then each scenario's stages in order."""
+        return [ItemRef(question=q.id) for q in self.questions] + [
+            ItemRef.of_stage(s.id, st.id) for s in self.scenarios for st in s.stages
+        ]
+
+    def item(self, ref: ItemRef | str) -> Question | tuple[Scenario, Stage]:
+        """What an item reference names: a question, or a (scenario, stage)."""
+        ref = ItemRef.parse(ref) if isinstance(ref, str) else ref
+        return self.stage(ref) if ref.is_stage else self.question(ref.question or "")
 
 
 @dataclass

@@ -136,3 +136,43 @@ class Competency(Model):
 
 # Ingest writes this wherever a document lacks a part; `bank check` refuses entries that still contain it.
 AUTHOR_MARK = "TODO(author)"
+
+
+class ItemRef(BaseModel):
+    """What an answer is to: a bank question, or one stage of a scenario. Sessions, turns and eval files store it as
+    its `key` (`question-id`, or `scenario-id/stage-id`); `ItemRef.parse` is the one place that reads a key back."""
+
+    model_config = ConfigDict(frozen=True)
+
+    question: str | None = None
+    scenario: str | None = None
+    stage: str | None = None
+
+    @classmethod
+    def parse(cls, key: str) -> ItemRef:
+        scenario, sep, stage = key.partition("/")
+        if sep:
+            if not scenario or not stage:
+                raise ValueError(f"an item key is 'question-id' or 'scenario-id/stage-id', not {key!r}")
+            return cls(scenario=scenario, stage=stage)
+        return cls(question=key)
+
+    @classmethod
+    def of_stage(cls, scenario: str, stage: str) -> ItemRef:
+        return cls(scenario=scenario, stage=stage)
+
+    @property
+    def is_stage(self) -> bool:
+        return self.stage is not None
+
+    @property
+    def key(self) -> str:
+        return f"{self.scenario}/{self.stage}" if self.is_stage else str(self.question)
+
+    def __str__(self) -> str:
+        return self.key
+
+
+def is_stage_key(key: str | None) -> bool:
+    """Whether a stored item key names a scenario stage (rather than a bank question)."""
+    return key is not None and ItemRef.parse(key).is_stage

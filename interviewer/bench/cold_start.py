@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from interviewer.bank.loader import Bank, load_bank
+from interviewer.bank.models import is_stage_key
 from interviewer.bench.figures import BenchError
 from interviewer.index.store import BankIndex
 from interviewer.interview.store import SessionStore
@@ -41,11 +42,11 @@ class StartSample:
 def _answer(client: AppClient, store: SessionStore, bank: Bank, session_id: str) -> bool:
     """Answer the current question with the bank's reference answer; True when the app scored it."""
     current = store.load(session_id).state.current
-    if current is None or "/" in current:
+    if current is None or is_stage_key(current):
         raise BenchError(f"the plan ran out of questions (at {current!r}); ask for more in PLAN")
     client.send(session_id, bank.question(current).reference_answer)
     candidate = [t for t in store.load(session_id).turns if t.role == "candidate"][-1]
-    return bool(candidate.score and candidate.score.get("score") is not None)
+    return bool(candidate.score and candidate.score.score is not None)
 
 
 def _peak_rss_mb(pid: int) -> float:

@@ -73,10 +73,11 @@ def within(requests: list[dict[str, Any]], start: float, end: float) -> list[dic
 
 def check_turn(sample: TurnSample, candidate: Turn, replies: list[Turn], requests: list[dict[str, Any]]) -> None:
     """Raise unless every call of the turn reached the model once and its result was used."""
-    engines = [str(e) for e in [(candidate.score or {}).get("engine"), *(t.engine for t in replies)] if e]
-    fallback = next((e for e in engines if "llm failed" in e), None)
+    found = [e for e in [candidate.score.engine if candidate.score else None, *(t.engine for t in replies)] if e]
+    fallback = next((e for e in found if e.fallback == "failed"), None)  # a refused reply was still timed
     if fallback is not None:
-        raise BenchError(f"a turn fell back to the offline engine, so it would time no model: {fallback}")
+        raise BenchError(f"a turn fell back to the offline engine, so it would time no model: {fallback.label}")
+    engines = [e.label for e in found]
     sent = within(requests, sample.start, sample.end)
     if len(sent) != len(sample.calls):
         raise BenchError(f"a turn made {len(sample.calls)} calls but sent {len(sent)} requests (retries?)")
@@ -105,8 +106,8 @@ def measure_llm_path(
                 if session.state.phase in ("wrap-up", "done"):
                     break
                 with probe.turn() as sample:
-                    replies = interviewer.reply(session, answer)
-                check_turn(sample, session.turns[-len(replies) - 1], replies, server.chat_requests())
+                    result = interviewer.reply(session, answer)
+                check_turn(sample, result.candidate, result.turns, server.chat_requests())
         requests = server.chat_requests()
     turns = [t for t in probe.turns if t.calls]
     if not turns:

@@ -14,6 +14,7 @@ from pydantic import BaseModel
 
 from interviewer.bank.loader import Bank
 from interviewer.index.store import BankIndex
+from interviewer.interview.follow_ups import FollowUps
 from interviewer.interview.interviewer import Interviewer, Scorer
 from interviewer.interview.llm_policy import LLMPolicy, Move
 from interviewer.interview.models import Session
@@ -128,8 +129,14 @@ class TimedInterviewer(Interviewer):
         self, bank: Bank, scorer: Scorer, store: SessionStore, index: BankIndex, policy: TimedPolicy, probe: Probe
     ):
         super().__init__(bank, scorer, store, index, policy)
+        self.follow_ups = TimedFollowUps(bank, index, probe)
+
+
+class TimedFollowUps(FollowUps):
+    def __init__(self, bank: Bank, index: BankIndex, probe: Probe):
+        super().__init__(bank, index)
         self.probe = probe
 
-    def _examples(self, session: Session) -> list[str]:
+    def examples(self, session: Session) -> list[str]:
         with self.probe.span("examples"):
-            return super()._examples(session)
+            return super().examples(session)

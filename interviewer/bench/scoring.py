@@ -14,7 +14,8 @@ from interviewer.settings import LLMSettings, Settings
 
 def run_scoring_bench(settings: Settings) -> dict[str, float]:
     """Answers per second over every labelled answer, after the model has loaded and the rubrics are embedded."""
-    from interviewer.evals.scoring import load_labelled, rubric_for
+    from interviewer.evals.scoring import load_labelled
+    from interviewer.scoring.rubric import rubric_for
     from interviewer.scoring.scorer import OfflineScorer
 
     bank = load_bank(settings.knowledge_dir)
@@ -64,21 +65,17 @@ def scored_answers(settings: Settings) -> list[str]:
 
 def run_turn_bench(settings: Settings, data_dir: Path | None = None, sessions: int = 6) -> dict[str, float]:
     """Offline turn latency: candidate text in, reply and score out, committed to SQLite, once warm."""
-    from interviewer.index.store import open_index
-    from interviewer.interview.interviewer import Interviewer
     from interviewer.interview.models import Plan
-    from interviewer.interview.store import SessionStore
-    from interviewer.scoring.engine import AnswerScorer
+    from interviewer.service import Service
 
     bank = load_bank(settings.knowledge_dir)
     answers = scored_answers(settings)
     with scratch_dir(data_dir) as tmp:
         # offline, whatever the user configured: this is the baseline, and a bench never calls a paid endpoint
         scratch = settings.model_copy(update={"data_dir": tmp, "llm": LLMSettings()})
-        index, _ = open_index(scratch, bank)
-        store = SessionStore(tmp / "bench-turns.sqlite3")
-        interviewer = Interviewer(bank, AnswerScorer(scratch), store, index)
-        interviewer.warm()
+        service = Service(scratch, bank=bank)  # the interviewer as the app opens it
+        interviewer = service.interviewer
+        service.warm_up()
         warm = interviewer.start(Plan(questions=1))
         interviewer.reply(warm, answers[0])
         times = []

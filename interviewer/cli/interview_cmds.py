@@ -11,6 +11,7 @@ from interviewer.bank.models import LEVELS, TRACKS
 from interviewer.interview import session_store
 from interviewer.interview.models import Plan, Turn
 from interviewer.interview.report import build_report, report_paths, to_html, to_markdown
+from interviewer.scoring.models import AnswerScore
 from interviewer.settings import Settings
 
 
@@ -42,18 +43,17 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def _print_turns(turns: list[Turn]) -> None:
     for t in turns:
-        note = f"  [{t.engine}]" if t.engine and t.engine.startswith("offline") else ""
+        note = f"  [{t.engine.label}]" if t.engine and t.engine.fallback else ""  # a configured LLM not used
         print(f"\nInterviewer: {t.text}{note}", flush=True)
 
 
-def _feedback(turn: Turn) -> str | None:
-    score = turn.score
-    if not score:
+def _feedback(score: AnswerScore | None) -> str | None:
+    if score is None:
         return None
-    if score["score"] is None:
-        return f"  [unscored: {score['unscored_reason']}]"
-    tips = score["feedback"]["improvements"][:1]
-    return f"  [score {score['score']:.1f}/10, {score['band']}, engine {score['engine']}]" + (
+    if score.score is None:
+        return f"  [unscored: {score.unscored_reason}]"
+    tips = score.feedback.improvements[:1]
+    return f"  [score {score.score:.1f}/10, {score.band}, engine {score.engine.label}]" + (
         f"\n  [to improve: {tips[0]}]" if tips else ""
     )
 
@@ -85,15 +85,15 @@ def cmd_practice(args: argparse.Namespace, settings: Settings) -> int:
             break
         if source is not None and not args.json:
             print(f"\nYou: {text}")
-        session, turns, notice = service.reply(session.id, text.replace("\\n", "\n"))
-        if notice and not args.json:
-            print(f"  [{notice}]")
+        session, result = service.reply(session.id, text.replace("\\n", "\n"))
+        if result.notice and not args.json:
+            print(f"  [{result.notice}]")
         if not args.json:
             if plan.mode == "practice":
-                note = _feedback(session.turns[-len(turns) - 1])
+                note = _feedback(result.score)
                 if note:
                     print(note)
-            _print_turns(turns)
+            _print_turns(result.turns)
     report = service.report(session)
     if args.json:
         turns_out = [
@@ -101,7 +101,7 @@ def cmd_practice(args: argparse.Namespace, settings: Settings) -> int:
                 "role": t.role,
                 "text": t.text,
                 **({"stage": t.stage} if t.stage else {}),
-                **({"score": t.score["score"]} if t.score else {}),
+                **({"score": t.score.score} if t.score else {}),
             }
             for t in session.turns
         ]

@@ -7,6 +7,7 @@ from interviewer.scoring.guards import STOPWORDS
 from interviewer.scoring.models import (
     AnswerScore,
     Delivery,
+    Engine,
     KeyPointResult,
     Ownership,
     Specificity,
@@ -32,7 +33,7 @@ def _result(score: float | None, answer: str, key_points: list[KeyPointResult] |
         key_points=key_points or [],
         specificity=_EMPTY_SPEC,
         delivery=Delivery(words=n, filler_words=0, filler_rate=0.0),
-        engine="baseline",
+        engine=Engine(kind="baseline"),
     )
 
 

@@ -24,9 +24,9 @@ from typing import Any
 import numpy as np
 
 from interviewer.bank.loader import Bank, load_bank
-from interviewer.evals.scoring import Labelled, load_labelled, rubric_for, run
+from interviewer.evals.scoring import Labelled, load_labelled, run
 from interviewer.scoring.formula import PARAMS, Params, Second
-from interviewer.scoring.rubric import all_rubrics
+from interviewer.scoring.rubric import all_rubrics, rubric_for
 from interviewer.scoring.scorer import OfflineScorer
 from interviewer.settings import get_settings
 

@@ -6,7 +6,7 @@ import random
 from dataclasses import dataclass, field
 
 from interviewer.bank.loader import Bank
-from interviewer.bank.models import Check, KeyPoint
+from interviewer.bank.models import Check, ItemRef, KeyPoint
 from interviewer.evals.personas import (
     FILLER,
     INJECTION,
@@ -145,7 +145,8 @@ class OfflineCandidate:
         return Said(claim(todo[0].text), covers=frozenset({todo[0].id}))
 
     def _off_topic(self, item: Item) -> Said:
-        here = item.id.split("/")[0]
+        ref = ItemRef.parse(item.id)
+        here = ref.scenario if ref.is_stage else ref.question
         competency = next((q.competency for q in self.bank.questions if q.id == here), None)
         others = [q for q in self.bank.questions if q.competency != competency and q.id != here]
         other = self.rng.choice(others)

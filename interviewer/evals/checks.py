@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from interviewer.bank.loader import Bank
+from interviewer.bank.models import ItemRef, is_stage_key
 from interviewer.evals.personas import committable
 from interviewer.evals.simulate import Dialogue, Exchange, item_of, targets_of
 from interviewer.interview.models import Turn
@@ -163,8 +164,8 @@ def _questions_asked(bank: Bank, turn: Turn) -> int:
 def stage_progression(bank: Bank, d: Dialogue, rate: Rate) -> None:
     if not d.plan.scenario:
         return
-    expected = [f"{d.plan.scenario}/{st.id}" for st in bank.scenario(d.plan.scenario).stages]
-    visited = [i for i in d.session.state.asked if "/" in i]
+    expected = [ItemRef.of_stage(d.plan.scenario, st.id).key for st in bank.scenario(d.plan.scenario).stages]
+    visited = [i for i in d.session.state.asked if is_stage_key(i)]
     order = [t.question_id for t in d.session.turns if t.role == "interviewer" and t.kind == "stage"]
     monotonic = all(expected.index(a) <= expected.index(b) for a, b in itertools.pairwise(order) if a and b)
     wrapped = any(t.kind == "wrap-up" for t in d.session.turns)
@@ -176,7 +177,7 @@ def facts_earned(bank: Bank, d: Dialogue, rate: Rate) -> None:
         return
     scenario = bank.scenario(d.plan.scenario)
     for ex, truth in truths(d):
-        stage_id = (ex.turn.question_id or "/").split("/", 1)[1]
+        stage_id = ItemRef.parse(ex.turn.question_id).stage if ex.turn.question_id else None
         stage = next((st for st in scenario.stages if st.id == stage_id), None)
         for fact in stage.facts if stage else []:
             if any(fact.text in t.text for t in ex.replies):
@@ -190,7 +191,7 @@ def non_answers_handled(d: Dialogue, rate: Rate) -> None:
         said, first = ex.said, ex.replies[0]
         if ex.turn.question_id is None or (said.kind == "answer" and not (said.off_topic or said.parrot)):
             continue
-        score = (ex.turn.score or {}).get("score")
+        score = ex.turn.score.score if ex.turn.score else None
         credited = score is not None and score >= 2.5
         expected = {
             "empty": {"clarify"} | MOVED_ON,
@@ -217,7 +218,7 @@ def report_agrees(bank: Bank, d: Dialogue, rate: Rate) -> None:
     kept: dict[str, float | None] = {}
     for ex in d.exchanges:
         if ex.said.kind == "answer" and not ex.dropped and ex.turn.question_id and ex.turn.score is not None:
-            kept[ex.turn.question_id] = ex.turn.score.get("score")
+            kept[ex.turn.question_id] = ex.turn.score.score
     bad = [e["id"] for e in entries if not _same(e["score"], kept.get(e["id"]))]
     scores = [e["score"] for e in entries if e["score"] is not None]
     overall = round(sum(scores) / len(scores), 1) if scores else None

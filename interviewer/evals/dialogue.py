@@ -88,17 +88,17 @@ def scorer_figures(harness: Harness, dialogues: list[Dialogue]) -> dict[str, flo
     kp, strict, rf = [0, 0, 0], [0, 0, 0], [0, 0, 0]
     for d in dialogues:
         for ex, truth in truths(d):
-            score = ex.turn.score or {}
-            if ex.said.kind != "answer" or ex.dropped or score.get("score") is None:
+            score = ex.turn.score
+            if ex.said.kind != "answer" or ex.dropped or score is None or score.score is None:
                 continue
             item = item_of(harness.bank, d.plan, ex.turn.question_id)
             assert item is not None
-            predicted = {k["id"] for k in score["key_points"] if k["verdict"] != "missing"} - truth.partial
+            predicted = {k.id or "" for k in score.key_points if k.verdict != "missing"} - truth.partial
             gold = truth.covers - truth.partial
             _tally(kp, predicted, gold)
-            _tally(strict, {k["id"] for k in score["key_points"] if k["verdict"] == "covered"} - truth.partial, gold)
-            flagged = {f["id"] for f in score["red_flags"] if f.get("id")}
-            flagged |= {"prompt-injection"} if score.get("injection_detected") else set()
+            _tally(strict, {k.id or "" for k in score.key_points if k.verdict == "covered"} - truth.partial, gold)
+            flagged = {fid for f in score.red_flags if (fid := f.id)}
+            flagged |= {"prompt-injection"} if score.injection_detected else set()
             judgeable = checks.flag_truth(flagged | truth.flags, item.flags)
             _tally(rf, flagged & judgeable, truth.flags & judgeable)
     return {

@@ -15,7 +15,7 @@ from interviewer.evals.scoring import Labelled, load_labelled
 from interviewer.evals.simulate import Candidate
 from interviewer.index.store import BankIndex
 from interviewer.interview.interviewer import Interviewer
-from interviewer.interview.store import SessionStore
+from interviewer.service import Service
 from interviewer.settings import Settings
 
 Engine = Literal["offline", "llm"]
@@ -50,17 +50,12 @@ class Harness:
 
     @property
     def interviewer(self) -> Interviewer:
+        """The interviewer the app runs, opened through `Service` as the app and the terminal open it, on scratch
+        settings: sessions in a temporary folder, and no LLM unless the llm engine was asked for."""
         if self._interviewer is None:
-            from interviewer.interview.llm_policy import LLMPolicy
-            from interviewer.scoring.engine import AnswerScorer
-            from interviewer.scoring.scorer import OfflineScorer
-
-            offline = OfflineScorer(self.index.embedder if self.settings.embedding.provider == "local" else None)
-            llm = self.engine == "llm"
-            scoring = self.settings if llm else self.settings.model_copy(update={"llm": type(self.settings.llm)()})
-            policy = LLMPolicy(self.settings.llm) if llm else None
-            store = SessionStore(Path(self._tmp.name) / "eval-sessions.sqlite3")
-            self._interviewer = Interviewer(self.bank, AnswerScorer(scoring, offline), store, self.index, policy)
+            llm = self.settings.llm if self.engine == "llm" else type(self.settings.llm)()
+            scratch = self.settings.model_copy(update={"data_dir": Path(self._tmp.name), "llm": llm})
+            self._interviewer = Service(scratch, bank=self.bank, index=self.index).interviewer
             self._interviewer.warm(cache_file=self.settings.rubric_vectors_file)
         return self._interviewer
 

@@ -39,7 +39,7 @@ class RetrievalResult(BaseModel):
 def load_cases(path: Path, bank: Bank) -> list[RetrievalCase]:
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     cases = [RetrievalCase.model_validate(c) for c in data["queries"]]
-    known = {q.id for q in bank.questions} | {f"{s.id}/{st.id}" for s in bank.scenarios for st in s.stages}
+    known = {ref.key for ref in bank.items()}
     unknown = sorted({c.expected for c in cases} - known)
     if unknown:
         raise ValueError(f"{path}: expected ids not in the bank: {', '.join(unknown)}")

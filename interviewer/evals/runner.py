@@ -205,7 +205,7 @@ def _transcript(d: Any) -> dict[str, Any]:
                 "kind": t.kind,
                 "item": t.question_id,
                 "text": t.text[:2000],
-                "score": (t.score or {}).get("score") if t.score else None,
+                "score": t.score.score if t.score else None,
             }
             for t in d.session.turns
         ],

@@ -23,8 +23,7 @@ from pydantic import BaseModel, ConfigDict
 
 from interviewer.bank.loader import Bank
 from interviewer.scoring.models import AnswerScore
-from interviewer.scoring.rubric import Rubric
-from interviewer.scoring.rubric import rubric_for as _rubric_for
+from interviewer.scoring.rubric import Rubric, rubric_for
 
 Split = Literal["dev", "test"]
 BAND_ORDER = {"poor": 0, "weak": 1, "adequate": 2, "strong": 3}
@@ -71,10 +70,6 @@ def load_labelled(folder: Path, split: Split | None = None) -> list[Labelled]:
     for path in sorted(folder.glob("*.yaml")):
         items += [Labelled.model_validate(a) for a in yaml.safe_load(path.read_text(encoding="utf-8"))["answers"]]
     return [a for a in items if split is None or a.split == split]
-
-
-def rubric_for(bank: Bank, question_id: str) -> Rubric:
-    return _rubric_for(bank, question_id)
 
 
 def _f1(tp: int, fp: int, fn: int) -> float:

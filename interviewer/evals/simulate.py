@@ -9,7 +9,6 @@ from typing import Protocol
 from interviewer.bank.loader import Bank
 from interviewer.evals.candidate import Item, View
 from interviewer.evals.personas import Said
-from interviewer.interview.inputs import clean_answer
 from interviewer.interview.interviewer import Interviewer
 from interviewer.interview.models import Plan, Session, Turn
 
@@ -34,8 +33,7 @@ class Exchange:
     @property
     def dropped(self) -> bool:
         """The interviewer set this answer aside and asked for a real one, so later scores do not include it."""
-        score = self.turn.score or {}
-        return bool(self.turn.score) and score.get("score") is None and self.replies[0].kind == "clarify"
+        return self.turn.score is not None and self.turn.score.score is None and self.replies[0].kind == "clarify"
 
 
 @dataclass
@@ -56,24 +54,21 @@ class Dialogue:
 def item_of(bank: Bank, plan: Plan, item_id: str | None) -> Item | None:
     if item_id is None:
         return None
-    if "/" in item_id:
-        scenario_id, stage_id = item_id.split("/", 1)
-        scenario = bank.scenario(scenario_id)
-        stage = next(st for st in scenario.stages if st.id == stage_id)
+    found = bank.item(item_id)
+    if isinstance(found, tuple):
+        scenario, stage = found
         return Item(item_id, stage.opening, list(stage.expected_actions), [*stage.red_flags, *scenario.red_flags])
-    q = bank.question(item_id)
-    return Item(item_id, q.text, list(q.key_points), list(q.red_flags))
+    return Item(item_id, found.text, list(found.key_points), list(found.red_flags))
 
 
 def targets_of(bank: Bank, turn: Turn) -> tuple[str, ...] | None:
     """What an interviewer's follow-up, probe or hint presses on, when it is the bank's wording; else None."""
     if turn.question_id is None or turn.kind not in ("follow-up", "probe", "hint"):
         return None
-    if "/" in turn.question_id:
-        scenario_id, stage_id = turn.question_id.split("/", 1)
-        stage = next(st for st in bank.scenario(scenario_id).stages if st.id == stage_id)
-        return next(((p.action,) for p in stage.probes if p.text in turn.text), None)
-    follow_ups = bank.question(turn.question_id).follow_ups
+    found = bank.item(turn.question_id)
+    if isinstance(found, tuple):
+        return next(((p.action,) for p in found[1].probes if p.text in turn.text), None)
+    follow_ups = found.follow_ups
     return next((tuple(f.targets) for f in follow_ups if f.text in turn.text), None)
 
 
@@ -96,12 +91,12 @@ def run_dialogue(
         said = candidate.respond(view)
         start = time.perf_counter()
         try:
-            replies = interviewer.reply(session, clean_answer(said.text).text)
+            result = interviewer.reply(session, said.text)
         except Exception as e:  # a crash is a finding, reported with the transcript so far
             dialogue.error = f"{type(e).__name__}: {e}"
             break
         seconds = time.perf_counter() - start
-        dialogue.exchanges.append(Exchange(said, session.turns[-len(replies) - 1], replies, seconds))
-        last = replies[-1]
+        dialogue.exchanges.append(Exchange(said, result.candidate, result.turns, seconds))
+        last = result.turns[-1]
     dialogue.session = interviewer.store.load(session.id)
     return dialogue

@@ -7,7 +7,7 @@ import json
 from dataclasses import dataclass
 
 from interviewer.bank.loader import Bank
-from interviewer.bank.models import Question, Scenario, Stage
+from interviewer.bank.models import ItemRef, Question, Scenario, Stage
 
 Metadata = dict[str, str | int | float | bool]
 
@@ -51,7 +51,7 @@ def question_docs(q: Question, embedder: str) -> list[IndexDoc]:
 
 
 def stage_id(scenario: Scenario, stage: Stage) -> str:
-    return f"{scenario.id}/{stage.id}"
+    return ItemRef.of_stage(scenario.id, stage.id).key
 
 
 def stage_doc(s: Scenario, stage: Stage, position: int, embedder: str) -> IndexDoc:

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from interviewer.bank.models import Level, Track
+from interviewer.scoring.models import AnswerScore, Engine
 
 Mode = Literal["practice", "realistic"]
 Phase = Literal["questions", "scenario", "wrap-up", "done"]
@@ -31,8 +32,8 @@ class Turn(BaseModel):
     kind: str = Field(description="greeting, question, follow-up, probe, ack, feedback, wrap-up, answer, ...")
     question_id: str | None = None
     stage: str | None = None
-    score: dict[str, Any] | None = Field(default=None, description="AnswerScore JSON for scored candidate turns.")
-    engine: str | None = Field(default=None, description="Who decided this turn, when an LLM policy is configured.")
+    score: AnswerScore | None = Field(default=None, description="The score of a scored candidate turn.")
+    engine: Engine | None = Field(default=None, description="Who decided this turn, when an LLM policy is configured.")
 
 
 class State(BaseModel):
@@ -54,12 +55,11 @@ class State(BaseModel):
     last_question_text: str = ""
     turn_counter: int = 0
     answers: list[str] = Field(default_factory=list, description="The candidate's answers to the current item.")
-    scores: dict[str, dict[str, Any]] = Field(default_factory=dict, description="Final AnswerScore per item.")
+    scores: dict[str, AnswerScore] = Field(default_factory=dict, description="The final score per item key.")
     follow_ups: dict[str, list[str]] = Field(default_factory=dict, description="Follow-ups asked per item.")
     skipped: list[str] = Field(default_factory=list)
     answers_so_far: list[str] = Field(default_factory=list, description="Recent answers, for topic-aware choice.")
-    engine_notes: list[str] = Field(default_factory=list)
-    turn_engine: str | None = Field(default=None, description="Who decided the latest reply (LLM policy only).")
+    engine_notes: list[str] = Field(default_factory=list, description="Turns where a configured LLM was not used.")
 
 
 class Session(BaseModel):
@@ -67,3 +67,15 @@ class Session(BaseModel):
     plan: Plan
     state: State = Field(default_factory=State)
     turns: list[Turn] = Field(default_factory=list)
+
+
+class TurnResult(BaseModel):
+    """What one candidate turn did: the turn as kept (cleaned and bounded), the interviewer's turns, the score of the
+    answer when it was scored, who decided the reply, and a notice when the input had to be changed. The UI and the
+    CLI map this to widgets or lines; they never re-read the session to find it."""
+
+    candidate: Turn
+    turns: list[Turn]
+    score: AnswerScore | None = None
+    engine: Engine = Field(default_factory=Engine)
+    notice: str | None = None

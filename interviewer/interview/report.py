@@ -35,9 +35,9 @@ def _retries(session: Session, item: str) -> list[dict[str, Any]]:
     return [
         {
             "answer": t.text,
-            "score": t.score.get("score"),
-            "band": t.score.get("band"),
-            "unscored_reason": t.score.get("unscored_reason"),
+            "score": t.score.score,
+            "band": t.score.band,
+            "unscored_reason": t.score.unscored_reason,
         }
         for t in session.turns
         if t.role == "candidate" and t.kind == "retry" and t.question_id == item and t.score
@@ -46,31 +46,30 @@ def _retries(session: Session, item: str) -> list[dict[str, Any]]:
 
 def _entry(bank: Bank, session: Session, item: str) -> dict[str, Any]:
     state = session.state
-    score = state.scores.get(item) or {}
-    key_points = [
-        {"text": k["text"], "verdict": k["verdict"], "evidence": k["evidence"]} for k in score.get("key_points", [])
-    ]
+    score = state.scores.get(item)
+    key_points = (
+        [{"text": k.text, "verdict": k.verdict, "evidence": k.evidence} for k in score.key_points] if score else []
+    )
     entry: dict[str, Any] = {
         "id": item,
         "answers": _answers(session, item),
-        "score": score.get("score"),
-        "band": score.get("band"),
-        "unscored_reason": score.get("unscored_reason") if score else ("skipped" if item in state.skipped else None),
+        "score": score.score if score else None,
+        "band": score.band if score else None,
+        "unscored_reason": score.unscored_reason if score else ("skipped" if item in state.skipped else None),
         "key_points": key_points,
         "coverage": coverage(key_points),
-        "red_flags": [{"text": f["text"], "evidence": f["evidence"]} for f in score.get("red_flags", [])],
+        "red_flags": [{"text": f.text, "evidence": f.evidence} for f in score.red_flags] if score else [],
         "follow_ups": state.follow_ups.get(item, []),
         "retries": _retries(session, item),
     }
-    if "/" in item:
-        scenario_id, stage_id = item.split("/", 1)
-        stage = next(st for st in bank.scenario(scenario_id).stages if st.id == stage_id)
+    found = bank.item(item)
+    if isinstance(found, tuple):
+        stage = found[1]
         entry["stage"] = stage.title
         entry["facts_revealed"] = [f.text for f in stage.facts if f.id in state.facts_revealed]
-        entry["probes"] = [p.text for p in stage.probes if f"{stage_id}:{p.action}" in state.probes_asked]
+        entry["probes"] = [p.text for p in stage.probes if f"{stage.id}:{p.action}" in state.probes_asked]
     else:
-        q = bank.question(item)
-        entry |= {"question": q.text, "competency": q.competency}
+        entry |= {"question": found.text, "competency": found.competency}
     return entry
 
 
@@ -87,7 +86,7 @@ def build_report(bank: Bank, session: Session) -> dict[str, Any]:
     if any(map(_answered, stages)) and session.plan.scenario:
         per_competency[bank.scenario(session.plan.scenario).competency].append(scenario_score or 0.0)
     scored = [e["score"] for e in questions + stages if e["score"] is not None]
-    feedback = [s for s in state.scores.values() if s.get("score") is not None]
+    feedback = [s for s in state.scores.values() if s.score is not None]
     return {
         "session_id": session.id,
         "plan": session.plan.model_dump(),
@@ -95,10 +94,8 @@ def build_report(bank: Bank, session: Session) -> dict[str, Any]:
         "questions": questions,
         "scenario": {"id": session.plan.scenario, "score": scenario_score, "stages": stages} if stages else None,
         "competencies": {c: _mean(v) for c, v in sorted(per_competency.items())},
-        "strengths": _top(f for s in sorted(feedback, key=lambda s: -s["score"]) for f in s["feedback"]["strengths"]),
-        "improvements": _top(
-            f for s in sorted(feedback, key=lambda s: s["score"]) for f in s["feedback"]["improvements"]
-        ),
+        "strengths": _top(f for s in sorted(feedback, key=lambda s: -(s.score or 0)) for f in s.feedback.strengths),
+        "improvements": _top(f for s in sorted(feedback, key=lambda s: s.score or 0) for f in s.feedback.improvements),
         "delivery": _delivery(session),
         "complete": state.phase == "done",
     }
@@ -117,17 +114,17 @@ def _top(items: Any, n: int = 3) -> list[str]:
 
 
 def _delivery(session: Session) -> dict[str, Any]:
-    scored = [t.score["delivery"] for t in session.turns if t.role == "candidate" and t.score]
-    words = sum(d["words"] for d in scored)
+    scored = [t.score.delivery for t in session.turns if t.role == "candidate" and t.score]
+    words = sum(d.words for d in scored)
     fillers: Counter[str] = Counter()
     for d in scored:
-        fillers.update(d.get("fillers", {}))
-    wpm = [d["words_per_minute"] for d in scored if d.get("words_per_minute")]
+        fillers.update(d.fillers)
+    wpm = [d.words_per_minute for d in scored if d.words_per_minute]
     return {
         "words": words,
         "filler_words": sum(fillers.values()),
         "filler_rate": round(100 * sum(fillers.values()) / words, 2) if words else 0.0,
-        "hedges": sum(d.get("hedges", 0) for d in scored),
+        "hedges": sum(d.hedges for d in scored),
         "words_per_minute": _mean(wpm),
     }
 

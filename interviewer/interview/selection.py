@@ -6,7 +6,7 @@ from __future__ import annotations
 import random
 
 from interviewer.bank.loader import Bank
-from interviewer.bank.models import LEVELS, Question
+from interviewer.bank.models import LEVELS, Question, is_stage_key
 from interviewer.index.store import BankIndex
 from interviewer.interview.models import Session
 
@@ -34,7 +34,7 @@ def next_question(bank: Bank, index: BankIndex | None, session: Session) -> Ques
     weak = {
         bank.question(qid).competency
         for qid, score in state.scores.items()
-        if "/" not in qid and (score.get("score") is None or score["score"] < WEAK)
+        if not is_stage_key(qid) and (score.score is None or score.score < WEAK)
     }
     similarity: dict[str, float] = {}
     if index is not None and state.answers_so_far:

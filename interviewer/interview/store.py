@@ -35,6 +35,49 @@ def m001_initial(db: sqlite3.Connection) -> None:
     )
 
 
+def legacy_engine(label: object) -> object:
+    """An engine as version 1 wrote it, a label string, as the typed `Engine` reads it; anything else unchanged."""
+    if not isinstance(label, str):
+        return label
+    if label.startswith("llm:"):
+        return {"kind": "llm", "model": label.removeprefix("llm:")}
+    if label.startswith("offline (") and label.endswith(")"):
+        inner = label.removeprefix("offline (").removesuffix(")")
+        if inner.startswith("llm failed: "):
+            return {"kind": "offline", "fallback": "failed", "reason": inner.removeprefix("llm failed: ")}
+        return {"kind": "offline", "fallback": "refused", "reason": inner.removeprefix("llm ")}
+    return {"kind": "offline"}
+
+
+def _typed_score(score: object) -> object:
+    """A version-1 score dict as `AnswerScore` reads it: the engine typed, keys no longer in the model dropped."""
+    if not isinstance(score, dict):
+        return score
+    from interviewer.scoring.models import AnswerScore
+
+    out = {k: v for k, v in score.items() if k in AnswerScore.model_fields}
+    if "engine" in out:
+        out["engine"] = legacy_engine(out["engine"])
+    return out
+
+
+@migration
+def m002_typed_scores_and_engines(db: sqlite3.Connection) -> None:
+    """Scores and engines become typed (`AnswerScore`, `Engine`): rewrite the rows written as dicts and labels, and
+    drop the state's `turn_engine` side channel."""
+    for sid, idx, body in db.execute("SELECT session_id, idx, body FROM turns").fetchall():
+        turn = json.loads(body)
+        new = {**turn, "score": _typed_score(turn.get("score")), "engine": legacy_engine(turn.get("engine"))}
+        if new != turn:
+            db.execute("UPDATE turns SET body = ? WHERE session_id = ? AND idx = ?", (json.dumps(new), sid, idx))
+    for sid, body in db.execute("SELECT id, state FROM sessions").fetchall():
+        state = json.loads(body)
+        new = {k: v for k, v in state.items() if k != "turn_engine"}
+        new["scores"] = {item: _typed_score(sc) for item, sc in state.get("scores", {}).items()}
+        if new != state:
+            db.execute("UPDATE sessions SET state = ? WHERE id = ?", (json.dumps(new), sid))
+
+
 class SessionNotFound(KeyError):
     pass
 

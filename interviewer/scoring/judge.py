@@ -19,7 +19,7 @@ from interviewer.llm import StructuredChat, structured_chat
 from interviewer.prompts import render
 from interviewer.scoring.feedback import feedback
 from interviewer.scoring.formula import PARAMS, Features, Params, combine, coverage, flag_count
-from interviewer.scoring.models import AnswerScore, RedFlagResult, band_for
+from interviewer.scoring.models import AnswerScore, Engine, RedFlagResult, band_for
 from interviewer.scoring.rubric import Rubric
 from interviewer.scoring.scorer import verify_evidence
 from interviewer.scoring.tokens import TokenCounter
@@ -98,7 +98,7 @@ class LLMJudge:
         except Exception as e:
             reason = " ".join(f"{type(e).__name__}: {e}".split())[:120]  # one line: it is shown next to the answer
             log.warning("LLM judge failed, offline result stands: %s", type(e).__name__)
-            return offline.model_copy(update={"engine": f"offline (llm failed: {reason})"})
+            return offline.model_copy(update={"engine": Engine.fell_back(self.settings.model, "failed", reason)})
         return self._merge(rubric, answer, offline, read, verdict)
 
     def _merge(
@@ -159,6 +159,6 @@ class LLMJudge:
                 "feedback": feedback(points, flags, offline.star, spec, d.filler_rate),
                 "score": score,
                 "band": band_for(score),
-                "engine": f"llm:{self.settings.model}",
+                "engine": Engine.llm(self.settings.model),
             }
         )

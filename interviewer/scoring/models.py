@@ -21,6 +21,47 @@ class Out(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
+Fallback = Literal["failed", "refused"]
+
+
+class Engine(Out):
+    """Who decided a score or an interviewer turn. An LLM that was asked but not used is named with the reason, so
+    a fallback is never silent and nobody has to parse a label to find out what happened."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    kind: Literal["offline", "llm", "baseline"] = "offline"  # baseline: an eval's reference scorer
+    model: str | None = Field(default=None, description="The LLM that was asked, used or not.")
+    fallback: Fallback | None = Field(
+        default=None, description="failed: the endpoint failed; refused: its reply was not used (e.g. a repeat)."
+    )
+    reason: str | None = Field(default=None, description="One line on why the LLM was not used.")
+
+    @classmethod
+    def llm(cls, model: str) -> Engine:
+        return cls(kind="llm", model=model)
+
+    @classmethod
+    def fell_back(cls, model: str | None, fallback: Fallback, reason: str) -> Engine:
+        return cls(kind="offline", model=model, fallback=fallback, reason=" ".join(reason.split())[:160])
+
+    @property
+    def label(self) -> str:
+        """`offline`, `llm:<model>`, `offline (llm failed: <reason>)` or `offline (llm reply refused: <reason>)`."""
+        if self.kind == "llm":
+            return f"llm:{self.model}"
+        if self.kind == "baseline":
+            return "baseline"
+        if self.fallback == "failed":
+            return f"offline (llm failed: {self.reason})"
+        if self.fallback == "refused":
+            return f"offline (llm reply refused: {self.reason})"
+        return "offline"
+
+    def __str__(self) -> str:
+        return self.label
+
+
 class KeyPointResult(Out):
     id: str | None = None
     text: str
@@ -101,7 +142,7 @@ class AnswerScore(Out):
     thin: Thin | None = Field(
         default=None, description="A scored attempt too short, or too far from the question, to say much."
     )
-    engine: str = "offline"
+    engine: Engine = Field(default_factory=Engine)
 
     @model_validator(mode="after")
     def _unscored_has_reason(self) -> AnswerScore:

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from interviewer.bank.models import KeyPoint, Question, RedFlag, Scenario, Stage
+from interviewer.bank.models import ItemRef, KeyPoint, Question, RedFlag, Scenario, Stage
 
 if TYPE_CHECKING:
     from interviewer.bank.loader import Bank
@@ -85,7 +85,7 @@ def from_question(q: Question) -> Rubric:
 def from_stage(s: Scenario, stage: Stage) -> Rubric:
     return Rubric(
         question=stage.opening,
-        question_id=f"{s.id}/{stage.id}",
+        question_id=ItemRef.of_stage(s.id, stage.id).key,
         key_points=_checks(stage.expected_actions, "key"),
         red_flags=_checks(stage.red_flags, "flag") + _checks(s.red_flags, "flag"),
         behavioural=False,  # an incident stage is not a STAR story
@@ -131,16 +131,14 @@ def from_text(
     )
 
 
-def rubric_for(bank: Bank, item: str) -> Rubric:
-    """The rubric of a bank question id or a scenario stage (`scenario-id/stage-id`)."""
-    if "/" in item:
-        scenario_id, stage_id = item.split("/", 1)
-        scenario = bank.scenario(scenario_id)
-        stage = next((st for st in scenario.stages if st.id == stage_id), None)
-        if stage is None:
-            raise KeyError(f"scenario {scenario_id!r} has no stage {stage_id!r}")
-        return from_stage(scenario, stage)
-    return from_question(bank.question(item))
+def rubric_for(bank: Bank, item: ItemRef | str) -> Rubric:
+    """The rubric of an item: a bank question, or a scenario stage (`scenario-id/stage-id`). The one way from an item
+    to its rubric, for the interviewer, the evals and the benches alike (the bank itself knows nothing of scoring,
+    so this lives here rather than on `Bank`)."""
+    found = bank.item(item)
+    if isinstance(found, tuple):
+        return from_stage(*found)
+    return from_question(found)
 
 
 def all_rubrics(bank: Bank) -> list[Rubric]:

@@ -72,30 +72,32 @@ class Handlers:
         if session is None:
             yield (_skip(), _skip(), _skip(), _skip(), NO_SESSION, _skip(), _skip())
             return
-        chat = views.chat_messages(session)
-        chat.append({"role": "user", "content": views.as_text(text)})
-        yield ([*chat, {"role": "assistant", "content": "…"}], "", _skip(), _skip(), "", _skip(), None)
+        before = views.chat_messages(session)
+        typed = {"role": "user", "content": views.as_text(text)}
+        yield ([*before, typed, {"role": "assistant", "content": "…"}], "", _skip(), _skip(), "", _skip(), None)
         try:
-            session, turns, notice = self.service.reply(session_id, text, audio_seconds)
+            session, result = self.service.reply(session_id, text, audio_seconds)
         except Exception as e:  # the message could quote the answer: only its type is logged above DEBUG
             log.error("turn failed in session %s: %s", session_id, type(e).__name__)
             log.debug("turn failure details", exc_info=True)
-            yield (chat[:-1], text, _skip(), _skip(), "Something went wrong; your answer is back in the box. "
+            yield (before, text, _skip(), _skip(), "Something went wrong; your answer is back in the box. "
                    "Please send it again.", _skip(), audio_seconds)  # fmt: skip
             return
-        notes = [n for n in (notice, views.engine_notice(turns)) if n]
-        chat = views.chat_messages(session)
-        shown = chat[: len(chat) - len(turns)]
-        for turn in turns:  # stream each interviewer turn a few words at a time
+        notes = [n for n in (result.notice, views.engine_notice(result.engine)) if n]
+        shown = [*before, {"role": "user", "content": views.as_text(result.candidate.text)}]  # as kept: cleaned
+        for turn in result.turns:  # stream each interviewer turn a few words at a time
             words = views.as_text(turn.text).split(" ")
             for i in range(STREAM_WORDS, len(words) + STREAM_WORDS, STREAM_WORDS):
                 partial = {"role": "assistant", "content": " ".join(words[:i])}
                 yield ([*shown, partial], _skip(), _skip(), _skip(), _skip(), _skip(), _skip())
                 time.sleep(STREAM_DELAY_S)
             shown.append({"role": "assistant", "content": views.as_text(turn.text)})
-        score = views.last_scored(session) if session.plan.mode == "practice" else None
-        feedback = views.feedback_html(score) if session.plan.mode == "practice" else _realistic_panel()
-        yield (chat, _skip(), views.status_line(session), feedback, " ".join(notes), _last_said(session), None)
+        if session.plan.mode == "practice":  # a turn that scored nothing (a question back, a hint) keeps the last
+            feedback = views.feedback_html(result.score or views.last_scored(session))
+        else:
+            feedback = _realistic_panel()
+        said = " ".join(t.text for t in result.turns)  # for the voice: what the interviewer just said
+        yield (shown, _skip(), views.status_line(session), feedback, " ".join(notes), said, None)
 
     def retry(self, session_id: str, text: str, audio_seconds: float | None) -> tuple:
         """Outputs: feedback, notice, answer box."""
@@ -107,13 +109,13 @@ class Handlers:
         if not text or not text.strip():
             return (_skip(), "Type your improved answer in the box, then press **Retry last answer**.", _skip())
         previous = views.last_scored(session)
-        result, notice = self.service.retry(session_id, text, audio_seconds)
-        if result is None:
+        result = self.service.retry(session_id, text, audio_seconds)
+        if result is None or result.score is None:
             return (_skip(), "Answer a question first; then you can retry it.", _skip())
-        before = previous.get("score") if previous else None
+        before = previous.score if previous else None
         note = "Retry scored. The interview has not moved on: send your next answer when ready."
-        return (views.feedback_html(result.model_dump(), before, title="Feedback on your retry"),
-                " ".join(x for x in (notice, note) if x), "")  # fmt: skip
+        return (views.feedback_html(result.score, before, title="Feedback on your retry"),
+                " ".join(x for x in (result.notice, note) if x), "")  # fmt: skip
 
     # --- voice --------------------------------------------------------------------------------------------
     def transcribe(self, path: str | None) -> tuple:

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import html
-from typing import Any
 
-from interviewer.interview.models import Session, Turn
+from interviewer.bank.models import is_stage_key
+from interviewer.interview.models import Session
+from interviewer.scoring.models import AnswerScore, Engine, KeyPointResult, RedFlagResult
 
 
 def as_text(text: str) -> str:
@@ -24,12 +25,13 @@ def chat_messages(session: Session) -> list[dict[str, str]]:
     return out
 
 
-def engine_notice(turns: list[Turn]) -> str | None:
-    """A visible line when an LLM turn fell back to the offline engine."""
-    for t in turns:
-        if t.engine and t.engine.startswith("offline ("):
-            reason = html.escape(t.engine.removeprefix("offline (llm failed: ").rstrip(")"))
-            return f"The model endpoint failed ({reason}), so the offline engine decided this turn."
+def engine_notice(engine: Engine) -> str | None:
+    """A visible line when a configured model was asked but the offline engine decided the turn, and why."""
+    reason = html.escape(engine.reason or "no reason given")
+    if engine.fallback == "failed":
+        return f"The model endpoint failed ({reason}), so the offline engine decided this turn."
+    if engine.fallback == "refused":
+        return f"The model's reply was not used ({reason}), so the offline engine decided this turn."
     return None
 
 
@@ -50,45 +52,45 @@ def _quote(evidence: str | None) -> str:
     return f" <q>{html.escape(evidence)}</q>" if evidence else ""
 
 
-def _point(item: dict[str, Any]) -> str:
-    verdict = f" ({item['verdict']})" if item.get("verdict") == "partial" else ""
-    return f"{html.escape(item['text'])}{verdict}{_quote(item.get('evidence'))}"
+def _point(item: KeyPointResult | RedFlagResult) -> str:
+    verdict = " (partial)" if isinstance(item, KeyPointResult) and item.verdict == "partial" else ""
+    return f"{html.escape(item.text)}{verdict}{_quote(item.evidence)}"
 
 
-def feedback_html(score: dict[str, Any] | None, previous: float | None = None, title: str = "Feedback") -> str:
+def feedback_html(score: AnswerScore | None, previous: float | None = None, title: str = "Feedback") -> str:
     """The practice-mode panel: score and band, key points hit and missed with quotes, red flags, one improvement."""
     if not score:
         note = "Answer a question to see your score, key points hit and missed, and one thing to improve."
         return f"<div class=feedback><h3>{html.escape(title)}</h3><p class=muted>{note}</p></div>"
-    if score.get("score") is None:
-        reason = html.escape(str(score.get("unscored_reason") or "unscored"))
+    if score.score is None:
+        reason = html.escape(str(score.unscored_reason or "unscored"))
         return (
             f"<div class=feedback><h3>{html.escape(title)}</h3><p class='score unscored'>Not scored: {reason}</p>"
             "<p>Give a fuller answer to the question and it will be scored.</p></div>"
         )
     change = ""
     if previous is not None:
-        delta = score["score"] - previous
+        delta = score.score - previous
         change = f" <span class=delta>(was {previous:.1f}, {'+' if delta >= 0 else ''}{delta:.1f})</span>"
-    hit = [k for k in score["key_points"] if k["verdict"] != "missing"]
-    missed = [k for k in score["key_points"] if k["verdict"] == "missing"]
-    tips = score["feedback"]["improvements"][:1]
-    d = score["delivery"]
-    wpm = f", {d['words_per_minute']:.0f} words/min" if d.get("words_per_minute") else ""
+    hit = [k for k in score.key_points if k.verdict != "missing"]
+    missed = [k for k in score.key_points if k.verdict == "missing"]
+    tips = score.feedback.improvements[:1]
+    d = score.delivery
+    wpm = f", {d.words_per_minute:.0f} words/min" if d.words_per_minute else ""
+    band = html.escape(score.band or "")
     return (
         f"<div class=feedback><h3>{html.escape(title)}</h3>"
-        f"<p class='score band-{html.escape(score['band'])}'>{score['score']:.1f}/10 "
-        f"<span class=band>{html.escape(score['band'])}</span>{change}</p>"
+        f"<p class='score band-{band}'>{score.score:.1f}/10 <span class=band>{band}</span>{change}</p>"
         f"<h4>Key points hit</h4><ul>{_li([_point(k) for k in hit])}</ul>"
-        f"<h4>Key points missed</h4><ul>{_li([html.escape(k['text']) for k in missed])}</ul>"
-        f"<h4>Red flags</h4><ul>{_li([_point(f) for f in score['red_flags']])}</ul>"
+        f"<h4>Key points missed</h4><ul>{_li([html.escape(k.text) for k in missed])}</ul>"
+        f"<h4>Red flags</h4><ul>{_li([_point(f) for f in score.red_flags])}</ul>"
         f"<h4>One thing to improve</h4><p>{html.escape(tips[0]) if tips else 'Nothing major: keep it up.'}</p>"
-        f"<p class=muted>Delivery: {d['words']} words, {d['filler_words']} fillers "
-        f"({d['filler_rate']:.1f} per 100 words){wpm}. Engine: {html.escape(score['engine'])}</p></div>"
+        f"<p class=muted>Delivery: {d.words} words, {d.filler_words} fillers "
+        f"({d.filler_rate:.1f} per 100 words){wpm}. Engine: {html.escape(score.engine.label)}</p></div>"
     )
 
 
-def last_scored(session: Session) -> dict[str, Any] | None:
+def last_scored(session: Session) -> AnswerScore | None:
     """The newest scored candidate turn's score, retries included."""
     for t in reversed(session.turns):
         if t.role == "candidate" and t.score is not None and t.kind in ("answer", "retry"):
@@ -98,7 +100,7 @@ def last_scored(session: Session) -> dict[str, Any] | None:
 
 def status_line(session: Session) -> str:
     state, plan = session.state, session.plan
-    done = len([q for q in state.asked if "/" not in q])
+    done = len([q for q in state.asked if not is_stage_key(q)])
     where = {
         "questions": f"Question {done} of {plan.questions}",
         "scenario": f"Scenario {plan.scenario}, stage {state.stage_index + 1}",

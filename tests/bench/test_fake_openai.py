@@ -11,6 +11,7 @@ import pytest
 from interviewer.bank.loader import Bank
 from interviewer.interview.llm_policy import LLMPolicy
 from interviewer.scoring.engine import AnswerScorer
+from interviewer.scoring.models import Engine
 from interviewer.scoring.rubric import from_question
 from interviewer.scoring.scorer import OfflineScorer
 from interviewer.settings import LLMSettings, Settings
@@ -85,7 +86,7 @@ def test_the_interviewer_replies_satisfy_the_judge_and_the_policy(bank: Bank, sc
         follow_up = policy.decide(rubric, [VAGUE], result, follow_ups_left=1, level="intermediate")
         move_on = policy.decide(rubric, [VAGUE], result, follow_ups_left=0, level="intermediate")
         unknown = _post(server.base_url, {"model": "m", "messages": [{"role": "user", "content": "hi"}]})
-    assert result.engine == "llm:fake"
+    assert result.engine == Engine.llm("fake")
     assert [k.verdict for k in result.key_points] == ["partial"] * len(rubric.key_points)
     assert follow_up.action == "follow_up" and follow_up.utterance == FOLLOW_UP
     assert follow_up.target in {k.id for k in rubric.key_points}

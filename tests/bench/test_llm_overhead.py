@@ -20,6 +20,7 @@ from interviewer.bench.llm_overhead import (
 from interviewer.index.embedders import LocalMiniLM
 from interviewer.index.store import BankIndex
 from interviewer.interview.store import SessionStore
+from interviewer.scoring.models import Engine
 from interviewer.scoring.scorer import OfflineScorer
 from interviewer.settings import Settings
 
@@ -51,9 +52,9 @@ def test_the_measured_turns_went_through_the_model(run: LLMRun, run_dir: Path) -
     assert all(r["body"]["model"] == MODEL and r["body"]["stream"] for r in run.requests)
     store = SessionStore(run_dir / "bench-llm.sqlite3")
     turns = [t for s in store.list() for t in store.load(str(s["id"])).turns]
-    scored = [t for t in turns if t.role == "candidate" and t.score and t.score["score"] is not None]
-    assert scored and all(t.score and t.score["engine"] == f"llm:{MODEL}" for t in scored)
-    assert any(t.engine == f"llm:{MODEL}" for t in turns if t.role == "interviewer")  # the policy decided
+    scored = [t for t in turns if t.role == "candidate" and t.score and t.score.score is not None]
+    assert scored and all(t.score and t.score.engine == Engine.llm(MODEL) for t in scored)
+    assert any(t.engine == Engine.llm(MODEL) for t in turns if t.role == "interviewer")  # the policy decided
 
 
 def test_every_call_is_matched_to_the_one_request_it_sent(run: LLMRun) -> None:

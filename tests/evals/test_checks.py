@@ -72,7 +72,7 @@ def test_leaks_repeats_and_long_turns_are_caught(interviewer: Interviewer, bank:
 def test_report_disagreeing_with_the_turns_is_caught(interviewer: Interviewer, bank: Bank) -> None:
     d = _run(interviewer, bank, "strong", Plan(questions=2, seed=4))
     item = d.session.state.asked[0]
-    d.session.state.scores[item]["score"] = 1.0
+    d.session.state.scores[item] = d.session.state.scores[item].model_copy(update={"score": 1.0})
     assert _rate(checks.report_agrees, bank, d).value == 0.0
 
 

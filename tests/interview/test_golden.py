@@ -58,7 +58,7 @@ def test_golden_transcript(
         if session.state.phase != "done":
             interviewer.reply(session, answer)
     transcript = [
-        {"role": t.role, "kind": t.kind, "text": t.text, "score": t.score["score"] if t.score else None}
+        {"role": t.role, "kind": t.kind, "text": t.text, "score": t.score.score if t.score else None}
         for t in session.turns
     ]
     path = GOLDEN / f"{name}.json"

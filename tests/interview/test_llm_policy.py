@@ -13,6 +13,7 @@ from interviewer.interview.interviewer import Interviewer
 from interviewer.interview.llm_policy import LLMPolicy
 from interviewer.interview.models import Plan
 from interviewer.interview.store import SessionStore
+from interviewer.scoring.models import Engine
 from interviewer.scoring.scorer import OfflineScorer
 from interviewer.settings import LLMSettings
 from interviewer.testing.fake_openai import FakeOpenAI
@@ -49,8 +50,10 @@ def test_valid_follow_up_is_used(interviewer: Interviewer, server: FakeOpenAI) -
     target = _missed(interviewer, session)
     ask = "Walk me through the very first thing you would look at, and why that one?"
     server.enqueue(json.dumps({"action": "follow_up", "utterance": ask, "target": target}))
-    reply = interviewer.reply(session, VAGUE)  # type: ignore[arg-type]
-    assert reply[0].text == ask and reply[0].kind == "follow-up" and reply[0].engine == "llm:policy-1"
+    result = interviewer.reply(session, VAGUE)  # type: ignore[arg-type]
+    reply = result.turns
+    assert reply[0].text == ask and reply[0].kind == "follow-up" and reply[0].engine == Engine.llm("policy-1")
+    assert result.engine == Engine.llm("policy-1")
     sent = server.chat_requests()[0]["body"]["messages"][0]["content"]
     assert "<<<ANSWER" in sent and VAGUE in sent
     bank_follow_up = interviewer.bank.question(session.state.asked[0]).follow_ups[0].text  # type: ignore[attr-defined]
@@ -67,11 +70,14 @@ def test_a_leaking_follow_up_is_reasked_then_offline_takes_over(
         json.dumps({"action": "follow_up", "utterance": leak, "target": q.key_points[0].id}),
         json.dumps({"action": "follow_up", "utterance": leak, "target": q.key_points[0].id}),
     )
-    reply = interviewer.reply(session, VAGUE)  # type: ignore[arg-type]
+    result = interviewer.reply(session, VAGUE)  # type: ignore[arg-type]
+    reply = result.turns
     assert len(server.chat_requests()) == 2
     assert "gives away" in server.chat_requests()[1]["body"]["messages"][0]["content"]
     assert q.key_points[0].text not in reply[0].text
-    assert reply[0].engine is not None and reply[0].engine.startswith("offline (llm failed")
+    # the endpoint answered: its move was refused by the guards, and the turn says so (not "the endpoint failed")
+    assert reply[0].engine == result.engine and result.engine.kind == "offline" and result.engine.fallback == "refused"
+    assert result.engine.model == "policy-1" and "gives away" in (result.engine.reason or "")
     assert session.state.engine_notes  # type: ignore[attr-defined]
 
 
@@ -80,8 +86,8 @@ def test_failures_fall_back_and_no_turn_is_lost(interviewer: Interviewer, server
     session = _start(interviewer)
     server.enqueue(*[failure] * 6)  # type: ignore[arg-type]
     before = len(session.turns)  # type: ignore[attr-defined]
-    reply = interviewer.reply(session, VAGUE)  # type: ignore[arg-type]
-    assert reply and reply[0].engine is not None and reply[0].engine.startswith("offline (llm failed")
+    reply = interviewer.reply(session, VAGUE).turns  # type: ignore[arg-type]
+    assert reply and reply[0].engine is not None and reply[0].engine.fallback == "failed"
     stored = interviewer.store.load(session.id)  # type: ignore[attr-defined]
     assert len(stored.turns) == before + 1 + len(reply)
 

@@ -37,14 +37,16 @@ def _start(interviewer: Interviewer) -> object:
 
 def test_facts_are_revealed_only_once_earned(interviewer: Interviewer, bank: Bank) -> None:
     session = _start(interviewer)
-    vague = interviewer.reply(session, "I'd stay calm and try to understand what is going on with the payments first.")
+    vague = interviewer.reply(
+        session, "I'd stay calm and try to understand what is going on with the payments first."
+    ).turns
     assert "minor dependency update" not in vague[0].text
     assert vague[0].kind == "probe"
     stage1 = bank.scenario("production-bug").stages[0]
     assert vague[0].text.endswith(
         next(p.text for p in stage1.probes if p.action == session.state.probes_asked[0].split(":")[1])
     )
-    reply = interviewer.reply(session, TRIAGE_FULL)
+    reply = interviewer.reply(session, TRIAGE_FULL).turns
     assert "minor dependency update" in " ".join(t.text for t in reply)
     assert "rollback-did-not-help" in session.state.facts_revealed
 
@@ -55,7 +57,7 @@ def test_full_scenario_to_report(interviewer: Interviewer, bank: Bank) -> None:
     while session.state.stage_index == 0:
         interviewer.reply(session, "I'd also make sure support knows about the impact on customers right away.")
     assert session.state.current == "production-bug/logs-resources"
-    reply = interviewer.reply(session, LOGS)
+    reply = interviewer.reply(session, LOGS).turns
     assert "ConnectionError" in " ".join(t.text for t in reply)
     while session.state.stage_index == 1:  # the logs answer never checked the dependencies' health: the probe asks
         interviewer.reply(session, "I'd check the health of the database and of the third-party APIs payments calls.")
@@ -88,11 +90,11 @@ def test_red_flags_are_detected(interviewer: Interviewer) -> None:
         "Honestly I'd panic, this is a disaster. It's obviously the fraud vendor's fault and whoever wrote this "
         "service before me, so I'd blame them and restart everything.",
     )
-    flags = {f["id"] for f in session.turns[-2].score["red_flags"]}  # type: ignore[index]
+    flags = {f.id for f in session.turns[-2].score.red_flags}  # type: ignore[union-attr]
     assert flags & {"panic", "blame", "acts-before-data"}
 
 
 def test_skipping_a_stage_moves_on_without_revealing(interviewer: Interviewer) -> None:
     session = _start(interviewer)
-    reply = interviewer.reply(session, "I don't know")
+    reply = interviewer.reply(session, "I don't know").turns
     assert reply[0].stage == "logs-resources" and session.state.facts_revealed == []

@@ -24,6 +24,7 @@ from interviewer.interview.models import Plan, Session, Turn
 from interviewer.interview.store import SessionStore
 from interviewer.resilience import turn_budget
 from interviewer.scoring.engine import AnswerScorer
+from interviewer.scoring.models import Engine
 from interviewer.scoring.rubric import from_question
 from interviewer.scoring.scorer import OfflineScorer
 from interviewer.settings import LLMSettings, Settings
@@ -80,10 +81,11 @@ def _turn(interviewer: Interviewer, session: Session) -> tuple[list[Turn], Turn,
     before = len(interviewer.store.load(session.id).turns)
     started = time.monotonic()
     with turn_budget():
-        reply = interviewer.reply(session, VAGUE)
+        reply = interviewer.reply(session, VAGUE).turns
     elapsed = time.monotonic() - started
     stored = interviewer.store.load(session.id).turns
     assert len(stored) == before + 1 + len(reply)
+    assert stored[before].score == (session.turns[before].score), "the score read back is the score written"
     return reply, stored[before], elapsed
 
 
@@ -108,10 +110,11 @@ def test_each_fault_falls_back_visibly_within_the_bound(
     local = _turn(offline, offline.start(Plan(questions=2, seed=1)))[2]
     reply, candidate, elapsed = _turn(interviewer, session)
 
-    assert reply and reply[0].engine is not None and reply[0].engine.startswith("offline (llm failed: ")
-    judge_engine = (candidate.score or {}).get("engine", "")
+    assert reply and reply[0].engine is not None and reply[0].engine.kind == "offline"
+    assert reply[0].engine.fallback == "failed", reply[0].engine  # an endpoint fault, never a refused reply
+    judge_engine = candidate.score.engine.label if candidate.score else ""
     if judged:
-        assert judge_engine.startswith("offline (llm failed: ")
+        assert candidate.score is not None and candidate.score.engine.fallback == "failed", judge_engine
     assert elapsed - 2 * local < BOUND + SLACK, (elapsed, local)
     if fault == "schema violation":  # the one re-ask each, then the offline engine
         assert (
@@ -122,7 +125,7 @@ def test_each_fault_falls_back_visibly_within_the_bound(
     if fault == "slow stream":  # the abandoned stream is let go at its next chunk, not when it ends
         assert _no_worker_within(1.0)
     print(f"\n{fault:17} {'judge+policy' if judged else 'policy':12} {elapsed:5.2f} s  requests "
-          f"{len(server.chat_requests())}  judge: {judge_engine or '-'}  policy: {reply[0].engine}")  # fmt: skip
+          f"{len(server.chat_requests())}  judge: {judge_engine or '-'}  policy: {reply[0].engine.label}")  # fmt: skip
 
 
 def _no_worker_within(seconds: float) -> bool:
@@ -141,7 +144,7 @@ def test_429_waits_for_retry_after_then_succeeds(server: FakeOpenAI, scorer: Off
         result = AnswerScorer(settings, offline=scorer).score(
             from_question(bank.question("swe-top-ips-large-log")), ANSWER
         )
-    assert result.engine == "llm:judge-1", result.engine
+    assert result.engine == Engine.llm("judge-1"), result.engine
     first, second = server.chat_requests()
     assert 1.0 <= second["t"] - first["t"] < 1.5  # the server's wait, not the (shorter) backoff
 
@@ -152,7 +155,7 @@ def test_500_then_success_succeeds_on_retry(
     server.enqueue(500, MOVE)
     interviewer = _interviewer(tmp_path, bank, scorer, built_index, server.base_url, judged=False, timeout_s=5)
     reply, _, _ = _turn(interviewer, interviewer.start(Plan(questions=2, seed=1)))
-    assert reply[0].engine == "llm:policy-1" and len(server.chat_requests()) == 2
+    assert reply[0].engine == Engine.llm("policy-1") and len(server.chat_requests()) == 2
     assert all(r["body"]["stream"] is True for r in server.chat_requests())  # the calls really stream
 
 
@@ -162,7 +165,7 @@ def test_a_slow_stream_that_fits_the_bound_is_used(
     server.enqueue(("slow-stream", MOVE, 0.1))  # 8 chunks: 0.8 s, read timeouts never fire between them
     interviewer = _interviewer(tmp_path, bank, scorer, built_index, server.base_url, judged=False, timeout_s=5)
     reply, _, elapsed = _turn(interviewer, interviewer.start(Plan(questions=2, seed=1)))
-    assert reply[0].engine == "llm:policy-1" and 0.8 <= elapsed < 5
+    assert reply[0].engine == Engine.llm("policy-1") and 0.8 <= elapsed < 5
 
 
 def test_the_breaker_opens_skips_the_server_and_half_opens(
@@ -174,18 +177,23 @@ def test_the_breaker_opens_skips_the_server_and_half_opens(
     judged = AnswerScorer(Settings(llm=llm), offline=scorer)
     rubric = from_question(bank.question("swe-top-ips-large-log"))
     server.enqueue(500, 500, 500)
-    assert judged.score(rubric, ANSWER).engine == "offline (llm failed: LLMUnavailable: HTTP 500 after 3 attempts)"
+    assert judged.score(rubric, ANSWER).engine == Engine.fell_back(
+        "judge-1", "failed", "LLMUnavailable: HTTP 500 after 3 attempts"
+    )
     assert judged.judge is not None and judged.judge.chain.guard.breaker.state == "open"
     skipped = judged.score(rubric, ANSWER)
-    assert skipped.engine.startswith("offline (llm failed: CircuitOpen: circuit open")
+    assert skipped.engine.label.startswith("offline (llm failed: CircuitOpen: circuit open")
     assert len(server.chat_requests()) == 3  # the open circuit sent nothing
 
     time.sleep(0.55)
     server.enqueue(500)  # half-open: one trial request, which fails and opens the circuit again
-    assert "CircuitOpen" in judged.score(rubric, ANSWER).engine and len(server.chat_requests()) == 4
+    assert "CircuitOpen" in str(judged.score(rubric, ANSWER).engine.reason) and len(server.chat_requests()) == 4
     time.sleep(0.55)
     server.enqueue(JUDGEMENT)  # the next trial succeeds and closes it
-    assert judged.score(rubric, ANSWER).engine == "llm:judge-1" and judged.judge.chain.guard.breaker.state == "closed"
+    assert (
+        judged.score(rubric, ANSWER).engine == Engine.llm("judge-1")
+        and judged.judge.chain.guard.breaker.state == "closed"
+    )
 
 
 def test_judge_and_policy_on_one_model_share_its_breaker(
@@ -197,8 +205,8 @@ def test_judge_and_policy_on_one_model_share_its_breaker(
     )
     session = interviewer.start(Plan(questions=3, seed=1))
     reply, candidate, _ = _turn(interviewer, session)
-    assert "HTTP 500 after 3 attempts" in (candidate.score or {})["engine"]
-    assert reply[0].engine is not None and "CircuitOpen: circuit open" in reply[0].engine
+    assert candidate.score is not None and "HTTP 500 after 3 attempts" in candidate.score.engine.label
+    assert reply[0].engine is not None and "CircuitOpen: circuit open" in reply[0].engine.label
     reply, candidate, elapsed = _turn(interviewer, session)  # the next turn waits on no request and no backoff
-    assert "CircuitOpen" in (candidate.score or {})["engine"] and elapsed < 1.5
+    assert candidate.score is not None and "CircuitOpen" in candidate.score.engine.label and elapsed < 1.5
     assert len(server.chat_requests()) == 3

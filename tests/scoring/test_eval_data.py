@@ -68,8 +68,8 @@ def test_truth_figures_count_false_accusations_and_withheld_credit() -> None:
 def test_plain_words_set_is_what_issue_24_asks(bank: Bank) -> None:
     """60 answers in plain spoken words: 20 strong (negations, hedges), 20 confidently wrong in the rubric's words,
     20 half right; labels consistent with the bank, split by question like the main set."""
-    from interviewer.evals.scoring import rubric_for
     from interviewer.scoring.models import band_for
+    from interviewer.scoring.rubric import rubric_for
 
     items = load_labelled(REPO_ROOT / "evals" / "plain-words")
     assert Counter(i.kind for i in items) == {"plain-strong": 20, "confidently-wrong": 20, "half-right": 20}

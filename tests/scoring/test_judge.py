@@ -8,6 +8,7 @@ import pytest
 from interviewer.bank.loader import Bank
 from interviewer.scoring.engine import AnswerScorer
 from interviewer.scoring.judge import neutralise
+from interviewer.scoring.models import Engine
 from interviewer.scoring.rubric import from_question
 from interviewer.scoring.scorer import OfflineScorer
 from interviewer.settings import Settings
@@ -48,7 +49,7 @@ def test_valid_judgement_is_merged_and_quotes_checked(judged: AnswerScorer, serv
     server.enqueue(_verdict())
     q = bank.question("swe-top-ips-large-log")
     result = judged.score(from_question(q), ANSWER)
-    assert result.engine == "llm:judge-1"
+    assert result.engine == Engine.llm("judge-1")
     by_id = {k.id: k for k in result.key_points}
     assert by_id["stream-line-by-line"].verdict == "covered"
     assert by_id["stream-line-by-line"].evidence == "stream the file line by line"
@@ -65,7 +66,7 @@ def test_schema_violation_is_reasked_once_then_falls_back(judged: AnswerScorer, 
     result = judged.score(from_question(bank.question("swe-top-ips-large-log")), ANSWER)
     assert len(server.chat_requests()) == 2
     assert "invalid" in server.chat_requests()[1]["body"]["messages"][0]["content"]
-    assert result.engine.startswith("offline (llm failed: ")
+    assert result.engine.fallback == "failed" and result.engine.label.startswith("offline (llm failed: ")
     assert result.score is not None  # the offline result stands
 
 
@@ -74,14 +75,18 @@ def test_failures_fall_back_visibly(judged: AnswerScorer, server: FakeOpenAI, ba
     server.enqueue(failure, failure, failure, failure)  # type: ignore[arg-type]
     offline = judged.offline.score(from_question(bank.question("swe-top-ips-large-log")), ANSWER)
     result = judged.score(from_question(bank.question("swe-top-ips-large-log")), ANSWER)
-    assert result.engine.startswith("offline (llm failed: ")
+    assert result.engine.fallback == "failed" and result.engine.label.startswith("offline (llm failed: ")
     assert result.score == offline.score and result.key_points == offline.key_points
 
 
 def test_refused_connection_falls_back(scorer: OfflineScorer, bank: Bank) -> None:
     settings = Settings(llm={"base_url": "http://127.0.0.1:9/v1", "api_key": "k", "timeout_s": 2})
     result = AnswerScorer(settings, offline=scorer).score(from_question(bank.question("swe-top-ips-large-log")), ANSWER)
-    assert result.engine.startswith("offline (llm failed: ") and result.score is not None
+    assert (
+        result.engine.fallback == "failed"
+        and result.engine.label.startswith("offline (llm failed: ")
+        and result.score is not None
+    )
 
 
 def test_injection_cannot_gain_through_the_judge(judged: AnswerScorer, server: FakeOpenAI, bank: Bank) -> None:
@@ -130,7 +135,7 @@ def test_a_judge_that_calls_the_opposite_covered_is_overruled(
         _verdict(key_points=[{"id": "stream-line-by-line", "verdict": "covered", "quote": REJECTS_STREAMING}])
     )
     result = judged.score(from_question(bank.question("swe-top-ips-large-log")), WRONG)
-    assert result.engine == "llm:judge-1"
+    assert result.engine == Engine.llm("judge-1")
     stream = next(k for k in result.key_points if k.id == "stream-line-by-line")
     assert stream.verdict == "missing" and stream.evidence is None
     assert any(f.kind == "contradiction" and f.evidence == REJECTS_STREAMING for f in result.red_flags)
@@ -173,5 +178,5 @@ def test_a_judge_that_agrees_gives_the_offline_score(
     }
     server.enqueue(json.dumps(same))
     result = judged.score(from_question(q), answer)
-    assert result.engine == "llm:judge-1"
+    assert result.engine == Engine.llm("judge-1")
     assert offline.injection_detected and result.score == offline.score

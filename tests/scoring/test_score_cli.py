@@ -21,7 +21,7 @@ def test_scorecard_and_json(capsys: pytest.CaptureFixture[str]) -> None:
     assert out.startswith("Question: Design a simple rate limiter") and "Score: " in out and "Key points:" in out
     assert main(["score", "--question-id", "swe-rate-limiter", "--answer", ANSWER, "--json"]) == 0
     data = json.loads(capsys.readouterr().out)
-    assert data["question_id"] == "swe-rate-limiter" and data["engine"] == "offline"
+    assert data["question_id"] == "swe-rate-limiter" and data["engine"]["kind"] == "offline"
 
 
 def test_answer_from_stdin(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:

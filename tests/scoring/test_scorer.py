@@ -6,7 +6,7 @@ import pytest
 
 from interviewer.bank.loader import Bank
 from interviewer.scoring import score_answer
-from interviewer.scoring.models import AnswerScore
+from interviewer.scoring.models import AnswerScore, Engine
 from interviewer.scoring.rubric import from_stage, from_text
 from interviewer.scoring.scorer import OfflineScorer
 
@@ -31,7 +31,7 @@ def test_strong_beats_weak_with_quoted_evidence(bank: Bank, scorer: OfflineScore
     assert strong.score is not None and weak.score is not None
     assert strong.score >= 7.5 and strong.band == "strong"
     assert weak.score < 5 and weak.band in ("weak", "poor")
-    assert strong.question_id == "pyd-gil-concurrency" and strong.engine == "offline"
+    assert strong.question_id == "pyd-gil-concurrency" and strong.engine == Engine()
     assert [k.id for k in strong.key_points] == [k.id for k in q.key_points]
     assert sum(k.verdict == "covered" for k in strong.key_points) >= 3
     for result, answer in ((strong, GIL_STRONG), (weak, GIL_WEAK)):

@@ -19,7 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from interviewer.bank.loader import Bank
 from interviewer.bank.models import Check as BankCheck
-from interviewer.bank.models import KeyPoint
+from interviewer.bank.models import ItemRef, KeyPoint
 
 Label = Literal["states", "contradicts", "neither"]
 LABELS: tuple[Label, ...] = ("states", "contradicts", "neither")
@@ -74,7 +74,7 @@ def bank_items(bank: Bank) -> Iterator[tuple[str, str, list[tuple[str, BankCheck
         yield s.id, s.setup, [("red_flag", r) for r in s.red_flags]
         for st in s.stages:
             checks = [("key_point", a) for a in st.expected_actions] + [("red_flag", r) for r in st.red_flags]
-            yield f"{s.id}/{st.id}", st.opening, checks  # type: ignore[misc]
+            yield ItemRef.of_stage(s.id, st.id).key, st.opening, checks  # type: ignore[misc]
 
 
 def skeleton(item: str, question: str, checks: list[tuple[str, BankCheck]]) -> ItemPairs:

@@ -1,0 +1,57 @@
+"""Which of the bank's follow-ups to ask next on a question: for what the answer missed, as examples for the LLM
+policy, or as a hint."""
+
+from __future__ import annotations
+
+from interviewer.bank.loader import Bank
+from interviewer.bank.models import is_stage_key
+from interviewer.index.store import BankIndex
+from interviewer.interview.models import Session
+from interviewer.scoring.models import AnswerScore
+
+
+class FollowUps:
+    def __init__(self, bank: Bank, index: BankIndex | None):
+        self.bank, self.index = bank, index
+        self._related: dict[str, list[str]] = {}  # question id -> follow-ups of its nearest neighbours
+
+    def for_missed(self, session: Session, result: AnswerScore) -> str | None:
+        """The first follow-up not asked yet that presses on a key point missed or a red flag raised."""
+        state = session.state
+        if state.follow_ups_asked >= session.plan.max_follow_ups or result.score is None or state.current is None:
+            return None
+        missed = {k.id for k in result.key_points if k.verdict == "missing"} | {f.id for f in result.red_flags if f.id}
+        for text, targets in self._not_asked(session):
+            if set(targets) & missed:
+                return text
+        return None
+
+    def next_unasked(self, session: Session) -> str | None:
+        """The first follow-up not asked yet, whatever it presses on (a hint)."""
+        return next((text for text, _ in self._not_asked(session)), None)
+
+    def examples(self, session: Session) -> list[str]:
+        """Bank follow-ups for the current question not asked yet, then those of the nearest related questions."""
+        current = session.state.current
+        if current is None or is_stage_key(current):
+            return []
+        return ([text for text, _ in self._not_asked(session)] + self._neighbours(current))[:5]
+
+    def _not_asked(self, session: Session) -> list[tuple[str, list[str]]]:
+        current = session.state.current
+        if current is None or is_stage_key(current):
+            return []
+        asked = set(session.state.follow_ups.get(current, []))
+        return [(f.text, list(f.targets)) for f in self.bank.question(current).follow_ups if f.text not in asked]
+
+    def _neighbours(self, current: str) -> list[str]:
+        """The first follow-up of each of the nearest questions: searched once per question, then remembered."""
+        if current not in self._related:
+            found: list[str] = []
+            if self.index is not None:
+                known = {q.id for q in self.bank.questions}
+                for hit in self.index.search(self.bank.question(current).text, k=3, kind="question"):
+                    if hit.id != current and hit.id in known:
+                        found += [f.text for f in self.bank.question(hit.id).follow_ups[:1]]
+            self._related[current] = found
+        return self._related[current]
