@@ -15,6 +15,7 @@ from interviewer.interview import session_store
 from interviewer.interview.models import Plan, Session, TurnResult
 from interviewer.interview.report import build_report, report_paths, to_html, to_markdown
 from interviewer.interview.store import SessionNotFound
+from interviewer.scoring.rubric import rubric_for
 from interviewer.settings import Settings
 
 if TYPE_CHECKING:
@@ -115,18 +116,23 @@ class Service:
         return md, page
 
     # --- voice --------------------------------------------------------------------------------------------
-    def transcribe(self, path: str | Path) -> Transcript:
-        """Speech to text; raises `AudioError` with a message for the user when the audio cannot be used."""
+    def transcribe(self, path: str | Path, session_id: str | None = None) -> Transcript:
+        """Speech to text; raises `AudioError` with a message for the user when the audio cannot be used. With the
+        session, the offline recogniser is told the question being answered and the tools its rubric names."""
         from interviewer.voice import get_transcriber
+        from interviewer.voice.prompt import recognition_prompt
 
         with self._build_lock:
             if self._transcriber is None:
                 self._transcriber = get_transcriber(self.settings)
-        transcript: Transcript = self._transcriber.transcribe(Path(path))
+        session = self.load(session_id) if session_id else None
+        current = session.state.current if session else None
+        prompt = recognition_prompt(rubric_for(self.bank, current)) if current else None
+        transcript: Transcript = self._transcriber.transcribe(Path(path), prompt=prompt)
         return transcript
 
     @property
     def stt_engine(self) -> str:
-        voice = self.settings.voice
-        remote = voice.stt == "openai" or (voice.stt == "auto" and (voice.stt_base_url or self.settings.llm.configured))
-        return f"openai:{voice.stt_model}" if remote else "pocketsphinx"
+        from interviewer.voice.stt import OFFLINE, uses_endpoint
+
+        return f"openai:{self.settings.voice.stt_model}" if uses_endpoint(self.settings) else OFFLINE.name

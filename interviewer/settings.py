@@ -75,10 +75,12 @@ class EmbeddingSettings(BaseModel):
 
 
 class VoiceSettings(BaseModel):
-    """Speech in and out. Offline: pocketsphinx hears, the browser speaks. Both can point at a served model."""
+    """Speech in and out. Offline: Whisper tiny.en hears, the browser speaks. Both can point at a served model."""
 
-    stt: Literal["auto", "pocketsphinx", "openai"] = Field(
-        default="auto", description="auto: the OpenAI-compatible endpoint when configured, else pocketsphinx."
+    stt: Literal["auto", "offline", "openai"] = Field(
+        default="auto",
+        description="auto: the OpenAI-compatible endpoint when configured, else the offline recogniser (Whisper "
+        "tiny.en).",
     )
     stt_model: str = Field(default="whisper-1", description="Model for the /audio/transcriptions endpoint.")
     stt_base_url: str | None = Field(default=None, description="Transcriptions endpoint; defaults to the LLM's.")

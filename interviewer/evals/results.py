@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from interviewer.evals.pngcharts import Bar, bar_chart
-from interviewer.evals.runner import LOWER_IS_BETTER
+from interviewer.evals.runner import lower_is_better
 
 GROUP_COLOURS = {"high": (46, 139, 87), "mid": (70, 110, 180), "low": (230, 150, 40), "none": (150, 150, 150)}
 COUNTS = {
@@ -22,6 +22,10 @@ COUNTS = {
     "answers_per_second",
     "slowest_turn_ms",
     "semeval_n",
+    "recordings",
+    "audio_minutes",
+    "load_s",
+    "real_time_factor",
 }  # context, not quality
 
 
@@ -30,7 +34,7 @@ def rows(results: dict[str, Any], bounds: dict[str, dict[str, float]]) -> list[t
     for suite, res in results["suites"].items():
         for name, value in res["figures"].items():
             bound = bounds.get(suite, {}).get(name)
-            low = name in LOWER_IS_BETTER
+            low = lower_is_better(name)
             status = ""
             if bound is not None:
                 bad = value is None or (value > bound if low else value < bound)

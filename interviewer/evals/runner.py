@@ -15,7 +15,7 @@ import yaml
 from interviewer.bank.loader import Bank
 from interviewer.settings import REPO_ROOT, Settings
 
-SUITES = ("retrieval", "scoring", "dialogue", "scenario", "robustness")
+SUITES = ("retrieval", "scoring", "dialogue", "scenario", "robustness", "voice")
 LOWER_IS_BETTER = {
     "injection_inflations",
     "wrong_quoted_as_evidence",
@@ -32,7 +32,17 @@ LOWER_IS_BETTER = {
     "reference_abstained",
     "reference_false_contradictions",
     "semeval_scorer_real_attempts_abstained",
+    "verdict_changed_rate",
+    "score_change_mean",
+    "real_time_factor",
 }
+
+
+def lower_is_better(name: str) -> bool:
+    """A count of mistakes, a rate of them, or a word error rate (`wer`, `wer_<voice>`)."""
+    return name in LOWER_IS_BETTER or name == "wer" or name.startswith("wer_")
+
+
 PLAIN_FIGURES = (
     "key_point_f1", "spearman", "contradiction_f1", "confidently_wrong_flagged_rate", "wrong_quoted_as_evidence",
     "confidently_wrong_above_3_5", "false_contradictions", "covered_told_to_add",
@@ -62,7 +72,7 @@ def misses(bounds: dict[str, dict[str, float]], results: dict[str, dict[str, Any
             value = res["figures"].get(name)
             if value is None and name.startswith(OPTIONAL):
                 continue
-            low = name in LOWER_IS_BETTER
+            low = lower_is_better(name)
             if value is None or (value > bound if low else value < bound):
                 out.append(f"{suite}.{name} = {value} ({'max' if low else 'min'} {bound})")
     return out
@@ -75,6 +85,8 @@ def sessions_in(suite: str, harness: Any) -> int:
         return len(dialogue.plans(suite, harness))
     if suite == "robustness":
         return len(robustness.cases()) * 2
+    if suite == "voice":
+        return 2  # making the recordings, then hearing them
     return 1
 
 
@@ -175,6 +187,13 @@ def _robustness(settings: Settings, bank: Bank, harness: Any, args: argparse.Nam
     return robustness.run_suite(harness, tick)[0]
 
 
+def _voice(settings: Settings, bank: Bank, harness: Any, args: argparse.Namespace, tick: Tick) -> dict[str, Any]:
+    from interviewer.evals import voice
+    from interviewer.voice.stt import OFFLINE
+
+    return voice.run_suite(settings, bank, OFFLINE, harness.interviewer.scorer.offline, tick)
+
+
 def _judge(settings: Settings, bank: Bank, dialogues: list[Any]) -> dict[str, Any]:
     from interviewer.evals import checks
     from interviewer.evals.behaviour_judge import BehaviourJudge
@@ -229,6 +248,7 @@ RUNNERS: dict[str, Callable[..., dict[str, Any]]] = {
     "dialogue": _dialogues("dialogue"),
     "scenario": _dialogues("scenario"),
     "robustness": _robustness,
+    "voice": _voice,
 }
 
 

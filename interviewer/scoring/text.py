@@ -155,10 +155,15 @@ _I = re.compile(r"\b(?:i|i'm|i've|i'd|i'll|my|me|myself)\b", re.I)
 _WE = re.compile(r"\b(?:we|we're|we've|we'd|we'll|our|us|ourselves)\b", re.I)
 
 
+def technologies(text: str) -> list[str]:
+    """The named tools, libraries and services in `text`, spelled as they are known, sorted."""
+    return sorted({TECHNOLOGIES[m.group(1).lower()] for m in _TECH.finditer(text)})
+
+
 def specificity(answer: str) -> Specificity:
     numbers = [m.group(0).strip() for m in _NUMBER.finditer(answer)]
     numbers = [n for n in numbers if n and not re.fullmatch(r"[01]", n)][:12]
-    techs = sorted({TECHNOLOGIES[m.group(1).lower()] for m in _TECH.finditer(answer)})
+    techs = technologies(answer)
     i, we = len(_I.findall(answer)), len(_WE.findall(answer))
     own = i / (i + we) if i + we else 0.0
     score = 0.4 * min(len(numbers), 3) / 3 + 0.4 * min(len(techs), 4) / 4 + 0.2 * own

@@ -118,14 +118,15 @@ class Handlers:
                 " ".join(x for x in (result.notice, note) if x), "")  # fmt: skip
 
     # --- voice --------------------------------------------------------------------------------------------
-    def transcribe(self, path: str | None) -> tuple:
+    def transcribe(self, path: str | None, session_id: str = "") -> tuple:
         """Outputs: answer box, pending audio seconds, notice. The transcript stays editable before sending."""
         if not path:
             return (_skip(), None, "")
         from interviewer.voice import AudioError
 
+        valid = bool(SESSION_ID.fullmatch(session_id or ""))  # the recogniser is told the question being answered
         try:
-            transcript = self.service.transcribe(path)
+            transcript = self.service.transcribe(path, session_id if valid else None)
         except AudioError as e:
             return (_skip(), None, str(e))
         note = f"Transcribed by {transcript.engine} ({transcript.seconds:.0f} s). Check the text, then press Send."

@@ -158,8 +158,9 @@ def _wire(w: Widgets, h: Handlers, tts: str, page: gr.Blocks) -> None:
         if tts != "browser":
             sent.then(h.voice, [w.last_said], [w.voice_out], api_visibility="private")
     w.retry.click(h.retry, [w.sid, w.answer, w.pending_audio], [w.feedback, w.notice, w.answer], api_name="retry")
-    w.mic.upload(h.transcribe, [w.mic], [w.answer, w.pending_audio, w.notice], api_name="transcribe")
-    w.mic.stop_recording(h.transcribe, [w.mic], [w.answer, w.pending_audio, w.notice], api_visibility="private")
+    heard = [w.answer, w.pending_audio, w.notice]
+    w.mic.upload(h.transcribe, [w.mic, w.sid], heard, api_name="transcribe")
+    w.mic.stop_recording(h.transcribe, [w.mic, w.sid], heard, api_visibility="private")
     w.refresh.click(h.report, [w.sid], report_out, api_name="report")
     url_sid = gr.Textbox(visible=False)
     loaded = page.load(None, None, [url_sid], js=SESSION_FROM_URL_JS)

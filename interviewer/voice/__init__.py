@@ -4,9 +4,9 @@ from interviewer.voice.audio import Audio, load_wav
 from interviewer.voice.errors import AudioError, VoiceError
 from interviewer.voice.stt import (
     OpenAITranscriber,
-    PocketSphinxTranscriber,
     Transcriber,
     Transcript,
+    WhisperTranscriber,
     get_transcriber,
 )
 from interviewer.voice.tts import synthesize
@@ -15,10 +15,10 @@ __all__ = [
     "Audio",
     "AudioError",
     "OpenAITranscriber",
-    "PocketSphinxTranscriber",
     "Transcriber",
     "Transcript",
     "VoiceError",
+    "WhisperTranscriber",
     "get_transcriber",
     "load_wav",
     "synthesize",

