@@ -15,6 +15,7 @@ from interviewer.interview import session_store
 from interviewer.interview.models import Plan, Session, TurnResult
 from interviewer.interview.report import build_report, report_paths, to_html, to_markdown
 from interviewer.interview.store import SessionNotFound
+from interviewer.scoring.models import Speech
 from interviewer.scoring.rubric import rubric_for
 from interviewer.settings import Settings
 
@@ -88,19 +89,21 @@ class Service:
             return None
 
     def reply(
-        self, session_id: str, raw: str | bytes, audio_seconds: float | None = None
+        self, session_id: str, raw: str | bytes, audio_seconds: float | None = None, speech: Speech | None = None
     ) -> tuple[Session, TurnResult]:
         """One candidate turn: the session as it now stands and what the turn did (the interviewer cleans the text)."""
         with self._session_locks[session_id]:  # a double submit must not interleave two turns
             session = self.store.load(session_id)
-            result = self.interviewer.reply(session, raw, audio_seconds=audio_seconds)
+            result = self.interviewer.reply(session, raw, audio_seconds=audio_seconds, speech=speech)
         return session, result
 
-    def retry(self, session_id: str, raw: str | bytes, audio_seconds: float | None = None) -> TurnResult | None:
+    def retry(
+        self, session_id: str, raw: str | bytes, audio_seconds: float | None = None, speech: Speech | None = None
+    ) -> TurnResult | None:
         """Practice mode: another attempt at the last scored item, scored; None when there is nothing to retry."""
         with self._session_locks[session_id]:
             session = self.store.load(session_id)
-            return self.interviewer.retry(session, raw, audio_seconds=audio_seconds)
+            return self.interviewer.retry(session, raw, audio_seconds=audio_seconds, speech=speech)
 
     def report(self, session: Session) -> dict[str, Any]:
         return build_report(self.bank, session)

@@ -25,7 +25,7 @@ from interviewer.interview.selection import next_question
 from interviewer.interview.store import SessionStore
 from interviewer.interview.utterances import Voice
 from interviewer.resilience import turn_budget
-from interviewer.scoring.models import AnswerScore, Engine
+from interviewer.scoring.models import AnswerScore, Engine, Speech, with_speech
 from interviewer.scoring.rubric import Rubric, all_rubrics, rubric_for
 
 MAX_WRAP_UP_QUESTIONS = 2
@@ -79,9 +79,15 @@ class Interviewer:
         return session
 
     @turn_budget()  # the judge and the policy share one time bound per turn
-    def reply(self, session: Session, raw: str | bytes, audio_seconds: float | None = None) -> TurnResult:
-        """One candidate turn: the text is cleaned and bounded here, once; the session is updated and persisted."""
+    def reply(
+        self, session: Session, raw: str | bytes, audio_seconds: float | None = None, speech: Speech | None = None
+    ) -> TurnResult:
+        """One candidate turn: the text is cleaned and bounded here, once; the session is updated and persisted.
+        `speech`: what the recording itself says (talk time, pauses, the rate the words were spoken at); with it, the
+        words per minute are the recording's, not the typed text's over the recording's length (an edited transcript
+        may hold far more words than were said)."""
         text, notice = clean_answer(raw)
+        step_audio = None if speech is not None else audio_seconds
         state = session.state
         state.turn_counter += 1
         step = _Step(self._voice(session))
@@ -95,14 +101,18 @@ class Interviewer:
         elif kind != "answer":
             out = self._non_answer(session, kind, step.voice)
         else:
-            out = self._answer(session, candidate, text, audio_seconds, step)
+            out = self._answer(session, candidate, text, step_audio, step)
+            if step.score is not None and speech is not None:
+                step.score = candidate.score = with_speech(step.score, speech)
         if step.engine is not None:  # an LLM was asked: every turn says who decided, a fallback included
             out = [t.model_copy(update={"engine": t.engine or step.engine}) for t in out]
         self._commit(session, [candidate, *out])
         return TurnResult(candidate=candidate, turns=out, score=step.score, engine=step.engine or Engine(),
                           notice=notice)  # fmt: skip
 
-    def retry(self, session: Session, raw: str | bytes, audio_seconds: float | None = None) -> TurnResult | None:
+    def retry(
+        self, session: Session, raw: str | bytes, audio_seconds: float | None = None, speech: Speech | None = None
+    ) -> TurnResult | None:
         """Practice mode: score another attempt at the last scored item without moving the interview on.
 
         The attempt is kept as a `retry` turn (so the report shows the change); None when there is nothing to
@@ -114,7 +124,9 @@ class Interviewer:
         if last is None or last.question_id is None:
             return None
         text, notice = clean_answer(raw)
-        result = self.scorer.score(rubric_for(self.bank, last.question_id), text, audio_seconds=audio_seconds)
+        seconds = None if speech is not None else audio_seconds
+        result = self.scorer.score(rubric_for(self.bank, last.question_id), text, audio_seconds=seconds)
+        result = with_speech(result, speech) if speech is not None else result
         turn = Turn(role="candidate", text=text, kind="retry", question_id=last.question_id, stage=last.stage,
                     score=result)  # fmt: skip
         self._commit(session, [turn])

@@ -125,6 +125,8 @@ def _delivery(session: Session) -> dict[str, Any]:
         "filler_words": sum(fillers.values()),
         "filler_rate": round(100 * sum(fillers.values()) / words, 2) if words else 0.0,
         "hedges": sum(d.hedges for d in scored),
+        "talk_seconds": round(sum(d.talk_seconds or 0.0 for d in scored), 1),
+        "long_pauses": sum(d.long_pauses or 0 for d in scored),
         "words_per_minute": _mean(wpm),
     }
 
@@ -187,6 +189,8 @@ def to_markdown(report: dict[str, Any]) -> str:
     lines += ["## To improve", ""] + [f"- {_md(s)}" for s in report["improvements"]] + [""]
     d = report["delivery"]
     pace = f", {d['words_per_minute']:.0f} words per minute" if d.get("words_per_minute") else ""
+    if d.get("talk_seconds"):
+        pace += f", {d['talk_seconds']:.0f} s of talking with {d['long_pauses']} long pause(s) (2 s or more)"
     lines += [
         "## Delivery",
         "",
@@ -299,6 +303,8 @@ def _html_delivery(d: dict[str, Any]) -> str:
         ("Hedges", str(d["hedges"])),
         ("Words per minute", f"{wpm:.0f}" if wpm else "n/a"),
     ]
+    if d.get("talk_seconds"):  # spoken answers: from the recordings themselves
+        stats += [("Seconds talking", f"{d['talk_seconds']:.0f}"), ("Long pauses (2 s+)", str(d["long_pauses"]))]
     cells = "".join(
         f'<div class="stat"><div class="muted">{_e(k)}</div><div class="n">{_e(v)}</div></div>' for k, v in stats
     )

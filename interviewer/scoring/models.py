@@ -117,6 +117,23 @@ class Delivery(Out):
     hedges: int = 0
     hedge_phrases: list[str] = Field(default_factory=list)
     words_per_minute: float | None = Field(default=None, description="Only when the audio duration is known.")
+    talk_seconds: float | None = Field(default=None, description="Spoken answers: the time the candidate was talking.")
+    long_pauses: int | None = Field(default=None, description="Spoken answers: silences of 2 s or more mid-answer.")
+    longest_pause_s: float | None = Field(default=None, description="Spoken answers: the longest silence mid-answer.")
+
+
+class Speech(Out):
+    """What a recording says about delivery, from the audio itself (voice activity detection), not from the text."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    seconds: float = Field(description="The recording's length.")
+    talk_seconds: float = Field(description="Time with speech in it.")
+    long_pauses: int = Field(description="Silences of LONG_PAUSE_S or more between the first and the last speech.")
+    longest_pause_s: float = Field(description="The longest silence between the first and the last speech.")
+    words_per_minute: float | None = Field(
+        default=None, description="Words heard over the time spent talking: the speaking rate, whatever is typed after."
+    )
 
 
 class Feedback(Out):
@@ -151,6 +168,15 @@ class AnswerScore(Out):
         if self.score is None and self.band is not None:
             raise ValueError("an unscored answer has no band")
         return self
+
+
+def with_speech(score: AnswerScore, speech: Speech) -> AnswerScore:
+    """The score with the recording's talk time and pauses in its delivery."""
+    delivery = score.delivery.model_copy(
+        update={"talk_seconds": speech.talk_seconds, "long_pauses": speech.long_pauses,
+                "longest_pause_s": speech.longest_pause_s, "words_per_minute": speech.words_per_minute}
+    )  # fmt: skip
+    return score.model_copy(update={"delivery": delivery})
 
 
 def band_for(score: float) -> Band:

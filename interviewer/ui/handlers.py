@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from interviewer.interview.models import Plan, Session
+from interviewer.scoring.models import Speech
 from interviewer.service import Service
 from interviewer.ui import views
 
@@ -60,8 +61,9 @@ class Handlers:
                 "Welcome back: the interview continues where you left it.", "", _setup_box(open_=False))  # fmt: skip
 
     # --- answering ----------------------------------------------------------------------------------------
-    def send(self, session_id: str, text: str, audio_seconds: float | None) -> Iterator[tuple]:
-        """Outputs: chat, answer box, status, feedback, notice, last_said, pending audio."""
+    def send(self, session_id: str, text: str, pending: Any) -> Iterator[tuple]:
+        """Outputs: chat, answer box, status, feedback, notice, last_said, pending audio (what the last recording
+        said about delivery, until an answer is sent)."""
         if not session_id:
             yield (_skip(), _skip(), _skip(), _skip(), NO_SESSION, _skip(), _skip())
             return
@@ -76,12 +78,12 @@ class Handlers:
         typed = {"role": "user", "content": views.as_text(text)}
         yield ([*before, typed, {"role": "assistant", "content": "…"}], "", _skip(), _skip(), "", _skip(), None)
         try:
-            session, result = self.service.reply(session_id, text, audio_seconds)
+            session, result = self.service.reply(session_id, text, *_recording(pending))
         except Exception as e:  # the message could quote the answer: only its type is logged above DEBUG
             log.error("turn failed in session %s: %s", session_id, type(e).__name__)
             log.debug("turn failure details", exc_info=True)
             yield (before, text, _skip(), _skip(), "Something went wrong; your answer is back in the box. "
-                   "Please send it again.", _skip(), audio_seconds)  # fmt: skip
+                   "Please send it again.", _skip(), pending)  # fmt: skip
             return
         notes = [n for n in (result.notice, views.engine_notice(result.engine)) if n]
         shown = [*before, {"role": "user", "content": views.as_text(result.candidate.text)}]  # as kept: cleaned
@@ -99,7 +101,7 @@ class Handlers:
         said = " ".join(t.text for t in result.turns)  # for the voice: what the interviewer just said
         yield (shown, _skip(), views.status_line(session), feedback, " ".join(notes), said, None)
 
-    def retry(self, session_id: str, text: str, audio_seconds: float | None) -> tuple:
+    def retry(self, session_id: str, text: str, pending: Any) -> tuple:
         """Outputs: feedback, notice, answer box."""
         session = self.service.load(session_id) if session_id else None
         if session is None:
@@ -109,7 +111,7 @@ class Handlers:
         if not text or not text.strip():
             return (_skip(), "Type your improved answer in the box, then press **Retry last answer**.", _skip())
         previous = views.last_scored(session)
-        result = self.service.retry(session_id, text, audio_seconds)
+        result = self.service.retry(session_id, text, *_recording(pending))
         if result is None or result.score is None:
             return (_skip(), "Answer a question first; then you can retry it.", _skip())
         before = previous.score if previous else None
@@ -119,7 +121,8 @@ class Handlers:
 
     # --- voice --------------------------------------------------------------------------------------------
     def transcribe(self, path: str | None, session_id: str = "") -> tuple:
-        """Outputs: answer box, pending audio seconds, notice. The transcript stays editable before sending."""
+        """Outputs: answer box, pending recording (its length, talk time and pauses), notice. The transcript stays
+        editable before sending."""
         if not path:
             return (_skip(), None, "")
         from interviewer.voice import AudioError
@@ -132,7 +135,8 @@ class Handlers:
         note = f"Transcribed by {transcript.engine} ({transcript.seconds:.0f} s). Check the text, then press Send."
         if transcript.notice:
             note = f"{transcript.notice} {note}"
-        return (transcript.text, transcript.seconds, note)
+        pending = transcript.speech.model_dump() if transcript.speech else transcript.seconds
+        return (transcript.text, pending, note)
 
     def voice(self, text: str) -> Any:
         """Server-side speech for the interviewer's words, when configured; the page's own voice otherwise."""
@@ -165,6 +169,17 @@ class Handlers:
         charts = "".join(c for c in (competency_chart(report), coverage_chart(report), stage_chart(report)) if c)
         md, page = self.service.report_files(session, report)
         return (f"<div class=charts>{charts}</div>", to_markdown(report), str(md), str(page))
+
+
+def _recording(pending: Any) -> tuple[float | None, Speech | None]:
+    """(audio seconds, speech) from what `transcribe` left pending: the recording's figures, or just its length."""
+    if isinstance(pending, dict):
+        try:
+            speech = Speech.model_validate(pending)
+        except ValueError:
+            return None, None
+        return speech.seconds, speech
+    return (float(pending), None) if isinstance(pending, int | float) and pending > 0 else (None, None)
 
 
 def _last_said(session: Session) -> str:

@@ -77,6 +77,10 @@ def feedback_html(score: AnswerScore | None, previous: float | None = None, titl
     tips = score.feedback.improvements[:1]
     d = score.delivery
     wpm = f", {d.words_per_minute:.0f} words/min" if d.words_per_minute else ""
+    if d.talk_seconds is not None:  # a spoken answer: what the recording itself says
+        pauses = f"{d.long_pauses} long pause{'' if d.long_pauses == 1 else 's'}"
+        longest = f" (longest {d.longest_pause_s:.1f} s)" if d.long_pauses else ""
+        wpm += f", talking for {d.talk_seconds:.0f} s, {pauses}{longest}"
     band = html.escape(score.band or "")
     return (
         f"<div class=feedback><h3>{html.escape(title)}</h3>"

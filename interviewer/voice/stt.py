@@ -20,10 +20,12 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from pydantic import BaseModel, ConfigDict
 
+from interviewer.scoring.models import Speech
 from interviewer.settings import Settings, VoiceSettings
 from interviewer.voice.audio import Audio, load_wav
 from interviewer.voice.endpoint import endpoint, make_client, short_reason
 from interviewer.voice.errors import AudioError, VoiceError
+from interviewer.voice.timing import speech_timing
 
 if TYPE_CHECKING:
     from openai import OpenAI
@@ -52,6 +54,15 @@ class Transcript(BaseModel):
     seconds: float
     engine: str
     notice: str | None = None
+    speech: Speech | None = None  # talk time and pauses, from the audio itself
+
+
+def _timing(audio: Audio, text: str) -> Speech | None:
+    try:
+        return speech_timing(audio, words=len(text.split()))
+    except Exception as e:  # delivery figures are a bonus: never lose the transcript over them
+        log.warning("voice activity detection failed, no pause figures: %s", type(e).__name__)
+        return None
 
 
 def verify_files(folder: Path, expected: dict[str, str]) -> None:
@@ -169,13 +180,14 @@ class Transcriber:
             also = f" (The transcription endpoint also failed: {failed}.)" if failed else ""
             raise AudioError(NO_WORDS + also)
         if failed is None:
-            return Transcript(text=text, seconds=round(audio.seconds, 3), engine=engine)
+            return Transcript(text=text, seconds=round(audio.seconds, 3), engine=engine, speech=_timing(audio, text))
         notice = (
             f"The transcription endpoint failed ({failed}), so the offline recogniser transcribed this answer. "
             "Check the transcript before sending."
         )
         engine = f"{engine} (transcription endpoint failed: {failed})"
-        return Transcript(text=text, seconds=round(audio.seconds, 3), engine=engine, notice=notice)
+        seconds = round(audio.seconds, 3)
+        return Transcript(text=text, seconds=seconds, engine=engine, notice=notice, speech=_timing(audio, text))
 
 
 OFFLINE = WhisperTranscriber()  # shared, so the model loads once however many transcribers are built

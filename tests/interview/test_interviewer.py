@@ -11,7 +11,7 @@ from interviewer.interview.interviewer import Interviewer
 from interviewer.interview.models import Plan, Session
 from interviewer.interview.report import build_report, to_html, to_markdown
 from interviewer.interview.store import SessionStore
-from interviewer.scoring.models import Engine
+from interviewer.scoring.models import Engine, Speech
 from interviewer.scoring.scorer import OfflineScorer
 
 GOOD = (
@@ -216,3 +216,18 @@ def test_a_turn_comes_back_typed_cleaned_once_at_the_interviewers_boundary(inter
     assert stored.turns[-1 - len(result.turns)].score == result.score  # typed on the way out of the database too
     nothing = interviewer.reply(session, "Could you repeat the question?")
     assert nothing.score is None and nothing.candidate.score is None and nothing.turns[0].kind == "repeat"
+
+
+def test_a_spoken_answer_gets_its_talk_time_and_pauses_in_the_delivery(interviewer: Interviewer, bank: Bank) -> None:
+    session = interviewer.start(Plan(questions=2, seed=4))
+    speech = Speech(seconds=60.0, talk_seconds=45.0, long_pauses=2, longest_pause_s=4.2, words_per_minute=118.0)
+    result = interviewer.reply(session, GOOD, audio_seconds=60.0, speech=speech)
+    assert result.score is not None and result.score == result.candidate.score
+    d = result.score.delivery
+    assert (d.talk_seconds, d.long_pauses, d.longest_pause_s) == (45.0, 2, 4.2)
+    assert d.words_per_minute == 118.0  # the rate the words were spoken at, not the typed words over the recording
+    stored = interviewer.store.load(session.id).turns[-1 - len(result.turns)].score
+    assert stored is not None and stored.delivery.long_pauses == 2
+    report = build_report(bank, session)
+    assert report["delivery"]["long_pauses"] == 2 and report["delivery"]["talk_seconds"] == 45.0
+    assert "45 s of talking with 2 long pause(s)" in to_markdown(report) and "Long pauses (2 s+)" in to_html(report)

@@ -31,3 +31,14 @@ def test_the_feedback_panel_reads_a_typed_score_and_escapes_the_candidates_words
     assert "6.0/10" in html and "(was 4.0, +2.0)" in html and "Caps retries. (partial)" in html
     assert "&lt;script&gt;retry&lt;/script&gt;" in html and "<script>" not in html
     assert "Adds jitter." in html and "130 words/min" in html and "Engine: offline (llm failed: timeout)" in html
+
+
+def test_a_spoken_answer_shows_its_talk_time_and_pauses() -> None:
+    score = AnswerScore(
+        score=5.0,
+        band="adequate",
+        specificity=Specificity(ownership=Ownership(i=1, we=0), score=0.2),
+        delivery=Delivery(words=90, filler_words=0, filler_rate=0.0, words_per_minute=120.0, talk_seconds=45.0,
+                          long_pauses=1, longest_pause_s=3.2),
+    )  # fmt: skip
+    assert "talking for 45 s, 1 long pause (longest 3.2 s)" in views.feedback_html(score)

@@ -103,7 +103,9 @@ def test_openai_endpoint_returns_scripted_text(tmp_path: Path, server: FakeOpenA
         text="I would check the recent deployments and roll back the release.",
         seconds=result.seconds,
         engine="openai:whisper-1",
+        speech=result.speech,  # the timing comes from the audio, whoever transcribed it
     )
+    assert result.speech is not None and 0 < result.speech.talk_seconds <= result.seconds
     (request,) = server.audio_requests("transcriptions")
     assert request["body"]["model"] == "whisper-1"
     assert request["body"]["file"] == spoken.read_bytes() and request["body"]["file.filename"] == "sentence.wav"
