@@ -13,6 +13,7 @@ is always about its point.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -218,10 +219,13 @@ def second_opinion(
     read, so it has settings of its own (`Params.ref`)."""
     asks: list[tuple[str, int, int]] = []  # (what, check, span); only what some setting can act on is read
     on_flag = p.veto_flag <= 1 or p.flag_min > 0
+    shared = Counter(v.span.start for v in reading.points if v.span is not None and v.verdict != "missing")
     for j, v in enumerate(reading.points):
         q = p.ref if key_points[j].derived else p
-        if v.span is not None and v.verdict != "missing" and min(q.veto_cover, q.convict) <= 1:
-            asks.append(("cover", j, spans.index(v.span)))
+        if v.span is not None and v.verdict != "missing":
+            many = shared[v.span.start] >= 2 and not key_points[j].derived
+            if min(q.veto_cover, q.convict) <= 1 or (many and p.veto_shared <= 1):
+                asks.append(("shared" if many else "cover", j, spans.index(v.span)))
         if v.contradiction is not None:
             if q.veto_contra <= 1 or q.contra_min > 0:
                 asks.append(("contra", j, spans.index(v.contradiction)))
@@ -253,8 +257,8 @@ def second_opinion(
             points[j] = PointVerdict("missing", None, 0.0, spans[i])
             barred.add(i)
         elif (
-            what == "cover"
-            and co >= q.veto_cover
+            what in ("cover", "shared")
+            and co >= (min(q.veto_cover, p.veto_shared) if what == "shared" else q.veto_cover)
             and co > st
             and kg.cos_right[i, j] < q.veto_sure
             and (q.veto_negations or not (negations(spans[i].text) and negations(key_points[j].text)))
