@@ -58,7 +58,14 @@ def _check_scenario(s: Scenario, competencies: set[str]) -> list[str]:
     problems += [f"stage id {d!r} is used twice" for d in _duplicates(st.id for st in s.stages)]
     problems += [f"red flag id {d!r} is used twice" for d in _duplicates(r.id for r in s.red_flags)]
     problems += contrast_problems([], s.red_flags)
-    for st in s.stages:
+    for n, st in enumerate(s.stages):
+        earlier = {f.id for prev in s.stages[:n] for f in prev.facts}
+        before = {a.id for a in s.stages[n - 1].expected_actions} if n else set()
+        problems += [
+            f"stage {st.id}: earned by unknown fact or action {e!r}" for e in st.earned_by if e not in earlier | before
+        ]
+        if bool(st.earned_by) != bool(st.given):
+            problems.append(f"stage {st.id}: earned_by and given go together")
         problems += contrast_problems(st.expected_actions, st.red_flags, f"stage {st.id}: ")
         actions = [a.id for a in st.expected_actions]
         problems += [f"stage {st.id}: action id {d!r} is used twice" for d in _duplicates(actions)]

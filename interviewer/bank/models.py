@@ -109,6 +109,16 @@ class Stage(Model):
     id: Slug
     title: Text
     opening: Text = Field(description="The interviewer's line that opens the stage.")
+    earned_by: list[Slug] = Field(
+        default_factory=list,
+        description="Facts revealed earlier, or actions of the previous stage, any of which the opening takes as the "
+        "candidate's own result; when none was earned, the stage opens with `given` instead.",
+    )
+    given: Text | None = Field(
+        default=None,
+        description="The opening for a candidate who did not earn what `opening` presupposes: the same situation, "
+        "handed over as a given (\"Let's say someone rolled back the last deploy, and it didn't help.\").",
+    )
     expected_actions: list[KeyPoint] = Field(min_length=2)
     facts: list[Fact] = Field(default_factory=list)
     probes: list[Probe] = Field(min_length=1)

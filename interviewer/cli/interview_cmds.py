@@ -48,14 +48,34 @@ def _print_turns(turns: list[Turn]) -> None:
 
 
 def _feedback(score: AnswerScore | None) -> str | None:
+    """Per-turn feedback, as the web app's practice panel: the score, the points hit with the words that made them,
+    the points missed, red flags with their words, and one thing to improve."""
     if score is None:
         return None
     if score.score is None:
-        return f"  [unscored: {score.unscored_reason}]"
+        return f"  [not scored: {score.unscored_reason}. Give a fuller answer to the question and it will be scored.]"
+    lines = [f"  Score {score.score:.1f}/10 ({score.band}), engine {score.engine.label}"]
+    for k in score.key_points:
+        if k.verdict != "missing":
+            lines.append(f"  + {k.verdict}: {k.text}" + (f'\n      "{k.evidence}"' if k.evidence else ""))
+    lines += [f"  - missed: {k.text}" for k in score.key_points if k.verdict == "missing"]
+    lines += [f'  ! {f.text}\n      "{f.evidence}"' for f in score.red_flags]
     tips = score.feedback.improvements[:1]
-    return f"  [score {score.score:.1f}/10, {score.band}, engine {score.engine.label}]" + (
-        f"\n  [to improve: {tips[0]}]" if tips else ""
-    )
+    lines += [f"  Tip: {tips[0]}"] if tips else []
+    return "\n".join(lines)
+
+
+def _print_report(report: dict, files: tuple[Path, Path]) -> None:
+    """The final report rendered for a terminal (headings, lists, quotes), plain Markdown when piped."""
+    text = to_markdown(report)
+    if sys.stdout.isatty():
+        from rich.console import Console
+        from rich.markdown import Markdown
+
+        Console().print(Markdown(text))
+    else:
+        print(f"\n{text}")
+    print(f"Report saved: {files[0]} and {files[1]}")
 
 
 def cmd_practice(args: argparse.Namespace, settings: Settings) -> int:
@@ -107,7 +127,8 @@ def cmd_practice(args: argparse.Namespace, settings: Settings) -> int:
         ]
         print(json.dumps({"session_id": session.id, "turns": turns_out, "report": report}, indent=2))
     else:
-        print(f"\n{to_markdown(report)}\nSaved as session {session.id}: `interviewer report {session.id}`")
+        _print_report(report, service.report_files(session, report))
+        print(f"Saved as session {session.id}: `interviewer report {session.id}`")
     return 0
 
 

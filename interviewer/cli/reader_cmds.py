@@ -23,6 +23,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     t.add_argument("--pairs", type=Path, default=DEFAULT_PAIRS, help="folder of pair files (default: data/reader)")
     t.add_argument("--semeval", type=Path, help="SemEval-2013 train.csv (default: ../shared/data/semeval2013/)")
     t.add_argument("--no-semeval", action="store_true", help="train on the project's pairs only")
+    t.add_argument(
+        "--semeval-cross",
+        action="store_true",
+        help="also read SemEval answers against other correct answers (tried, not shipped: see train.py)",
+    )
     t.add_argument("--epochs", type=int, help="passes over the data (default: the card's)")
     t.add_argument("--out", type=Path, help="folder for the model and its card (default: the package)")
     t.add_argument("--checkpoint", type=Path, help="also keep the trained PyTorch model here (to re-export it)")
@@ -80,7 +85,7 @@ def cmd_train(args: argparse.Namespace, settings: Settings) -> int:
     path = None if args.no_semeval else (args.semeval or semeval.DEFAULT_PATH)
     if path is not None and not path.is_file():
         raise ValueError(f"SemEval-2013 train.csv not found at {path}; pass --semeval PATH or --no-semeval")
-    data = tr.corpus(bank, args.pairs, path)
+    data = tr.corpus(bank, args.pairs, path, cross=args.semeval_cross)
     print(json.dumps(data.counts(), indent=1))
     done = tr.timed("training")
     model, tok = tr.fit(data.train, epochs=args.epochs or tr.EPOCHS)

@@ -10,7 +10,8 @@
 3. `--reference` (instead of 1): the answer reader's settings on points taken from a reference answer
    (`formula.Second`), on the dev answers to technical questions scored against the reference answer alone
    (`evals/reference.py`): coordinate search over REF_GRID for Spearman plus AUC, less 0.05 per confidently wrong
-   answer above 3.5 and 0.05 per contradiction quoted on a sound answer.
+   answer above 3.5, 0.05 per sound answer (gold 5 or more) below 3.5 and 0.05 per contradiction quoted on a sound
+   answer.
 Prints the chosen `Params` and the dev metrics; copy the values into `interviewer/scoring/formula.py`.
 """
 
@@ -51,6 +52,8 @@ REF_GRID: dict[str, list[Any]] = {
     "convict": [0.8, 0.9, 0.95, 1.1],
     "contra_min": [0.0, 0.2, 0.3, 0.5],
     "veto_contra": [0.6, 0.8, 1.1],
+    "block": [0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 1.1],
+    "block_relative": [False, True],
 }
 WEIGHTS = ("base", "w_coverage", "red_flag_penalty", "hedge_penalty")  # structure and specificity stay at 0.5
 
@@ -117,6 +120,7 @@ def search_reference(evaluate: Callable[[Params], dict[str, float]], start: Para
             m["spearman"]
             + m["auc_adequate"]
             - 0.05 * m["confidently_wrong_above_3_5"]
+            - 0.05 * m["sound_below_3_5"]  # credit withheld costs as much as false praise
             - 0.05 * m["false_contradictions"]  # "you said the opposite" to a sound answer costs as much
         )
 

@@ -38,6 +38,16 @@ class Memory:
     covered: set[str] = field(default_factory=set)
 
 
+CLOSINGS = (  # how people end the questions at the wrap-up: every one of them closes the interview
+    "No, that's all. Thank you.",
+    "Thank you, this was helpful.",
+    "Thanks, that's all from me.",
+    "I think I'm good, thanks!",
+    "That's everything, thanks for your time.",
+    "Nope, no more questions. Cheers!",
+)
+
+
 @dataclass(frozen=True)
 class View:
     """What the candidate sees before answering: the phase, the item, and the interviewer's last move."""
@@ -158,4 +168,4 @@ class OfflineCandidate:
             return Said("", "wrap-up")
         if self.wrap_up_turns == 1 and self.persona.mode in ("compose", "inject"):
             return Said("What does a typical day look like for the team?", "wrap-up")
-        return Said("No, that's all. Thank you.", "wrap-up")
+        return Said(self.rng.choice(CLOSINGS), "wrap-up")

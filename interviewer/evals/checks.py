@@ -15,9 +15,10 @@ from interviewer.bank.loader import Bank
 from interviewer.bank.models import ItemRef, is_stage_key
 from interviewer.evals.personas import committable
 from interviewer.evals.simulate import Dialogue, Exchange, item_of, targets_of
+from interviewer.interview.follow_ups import claims_to_press, quote
 from interviewer.interview.models import Turn
 from interviewer.interview.report import build_report
-from interviewer.interview.utterances import ACKS
+from interviewer.interview.utterances import ACKS, WARM_ACKS, WARM_FROM
 
 MAX_WORDS = 70  # about 25 seconds of speech: longer turns lose a listener
 # Briefings may run longer: the scenario's setup, read once, and a stage change, which tells the facts the candidate
@@ -70,7 +71,9 @@ class Secrets:
             public |= _shingles(s.setup)
             private |= set().union(*(_shingles(f.text) for f in s.red_flags))
             for st in s.stages:
-                public |= set().union(_shingles(st.opening), *(_shingles(f.text) for f in st.facts))
+                public |= set().union(
+                    _shingles(st.opening), _shingles(st.given or ""), *(_shingles(f.text) for f in st.facts)
+                )
                 public |= set().union(*(_shingles(p.text) for p in st.probes))
                 private |= set().union(*(_shingles(c.text) for c in [*st.expected_actions, *st.red_flags]))
         self.private = private - public
@@ -118,7 +121,11 @@ def follow_up_hits(bank: Bank, d: Dialogue, follow_ups: Rate, probes: Rate, unat
             if turn.kind not in ("follow-up", "probe"):
                 continue
             item = item_of(bank, d.plan, turn.question_id)
-            targets = targets_of(bank, turn) or (_cue_targets(item.points, turn.text) if item else None)
+            targets = (
+                targets_of(bank, turn)
+                or challenged(ex, turn)
+                or (_cue_targets(item.points, turn.text) if item else None)
+            )
             if not targets or item is None:
                 unattributed.append(turn.text)
                 continue
@@ -127,16 +134,46 @@ def follow_up_hits(bank: Bank, d: Dialogue, follow_ups: Rate, probes: Rate, unat
             (probes if turn.kind == "probe" else follow_ups).add(hit, f"{turn.text!r} targets {targets}; said {truth}")
 
 
+def challenged(ex: Exchange, turn: Turn) -> tuple[str, ...] | None:
+    """The flags of the answer whose words a challenge quotes back ('You said "..."'), or None."""
+    if 'You said "' not in turn.text or ex.turn.score is None:
+        return None
+    found = tuple(i for i, evidence in claims_to_press(ex.turn.score) if quote(evidence) in turn.text)
+    return found or None
+
+
+def challenge_rate(d: Dialogue, rate: Rate) -> None:
+    """A wrong claim the candidate really made (a committed red flag, by the persona's truth) is pressed on by the
+    interviewer's next move, while the question still has follow-ups left."""
+    asked: dict[str, int] = {}
+    for ex, truth in truths(d):
+        item = ex.turn.question_id or ""
+        left = asked.get(item, 0) < d.plan.max_follow_ups
+        claims = ex.said.flags - {"prompt-injection"}  # an injection is set aside, not argued with
+        committed = ex.said.kind == "answer" and not ex.dropped and bool(claims)
+        if committed and left and item and not is_stage_key(item) and ex.turn.score and ex.turn.score.score is not None:
+            hit = bool(set(challenged(ex, ex.replies[0]) or ()) & truth.flags)
+            rate.add(hit, f"{sorted(claims)} in {ex.said.text[:50]!r} -> {ex.replies[0].text[:60]!r}")
+        asked[item] = asked.get(item, 0) + sum(t.kind == "follow-up" for t in ex.replies)
+
+
 def _cue_targets(points: list, text: str) -> tuple[str, ...] | None:
     low = text.lower()
     found = tuple(k.id for k in points if any(c in low for c in k.cues))
     return found or None
 
 
+QUOTED = re.compile(r'You said "[^"]*"')  # a challenge quoting the candidate's own words back
+
+
 def no_leaks(secrets: Secrets, d: Dialogue, rate: Rate) -> None:
+    """No interviewer turn says the rubric's private words. The candidate's own words quoted back in a challenge
+    ('You said "..."') are theirs, not a leak, when they did say them."""
+    said = " ".join(" ".join(t.text.split()) for t in d.session.turns if t.role == "candidate")
     for turn in d.session.turns:
         if turn.role == "interviewer":
-            leak = secrets.leak(turn.text)
+            text = QUOTED.sub(lambda m: "" if m.group(0)[10:-1].rstrip(".") in said else m.group(0), turn.text)
+            leak = secrets.leak(text)
             rate.add(leak is None, f"{turn.kind}: leaked {leak!r}")
 
 
@@ -185,6 +222,35 @@ def facts_earned(bank: Bank, d: Dialogue, rate: Rate) -> None:
                 rate.add(ok, f"{fact.id} revealed after {ex.said.text[:80]!r}")
 
 
+def givens_fit(bank: Bank, d: Dialogue, rate: Rate) -> None:
+    """A stage whose opening takes an earlier result as the candidate's own ("So the rollback didn't help") opens
+    that way only after the candidate earned it (the fact was told, or the previous stage's action was covered);
+    otherwise it opens with its `given` wording, which hands the situation over as a given."""
+    if not d.plan.scenario:
+        return
+    scenario = bank.scenario(d.plan.scenario)
+    facts = {f.id: f.text for st in scenario.stages for f in st.facts}
+    said: list[str] = []
+    covered: dict[str, set[str]] = {}  # stage id -> actions covered in it
+    for t in d.session.turns:
+        if t.role == "candidate" and t.stage and t.score:
+            covered.setdefault(t.stage, set()).update(
+                k.id for k in t.score.key_points if k.id and k.verdict == "covered"
+            )
+        if t.role == "interviewer" and t.kind == "stage" and t.stage:
+            n = next(i for i, st in enumerate(scenario.stages) if st.id == t.stage)
+            st = scenario.stages[n]
+            if st.earned_by:
+                before = covered.get(scenario.stages[n - 1].id, set()) if n else set()
+                told = {f for f in st.earned_by if f in facts and any(facts[f] in x for x in [*said, t.text])}
+                earned = bool(told or before & set(st.earned_by))
+                as_own = st.opening in t.text and not (st.given and st.given in t.text)  # a given may end with it
+                ok = as_own == earned and (as_own or bool(st.given and st.given in t.text))
+                rate.add(ok, f"{st.id}: {'earned' if earned else 'not earned'}, said {t.text[:60]!r}")
+        if t.role == "interviewer":
+            said.append(t.text)
+
+
 def non_answers_handled(d: Dialogue, rate: Rate) -> None:
     """A non-answer gets the right reply and never earns credit."""
     for ex in d.exchanges:
@@ -206,13 +272,33 @@ def non_answers_handled(d: Dialogue, rate: Rate) -> None:
         rate.add(ok, f"{label} {said.text[:40]!r} -> {first.kind} (score {score})")
 
 
+def acks_fit(d: Dialogue, rate: Rate) -> None:
+    """After an answer scored below 5, the interviewer's acknowledgement is neutral: "Makes sense." after a wrong
+    answer tells the candidate it was right."""
+    for ex in d.exchanges:
+        score = ex.turn.score.score if ex.turn.score else None
+        if ex.said.kind != "answer" or score is None or score >= WARM_FROM or not ex.replies:
+            continue
+        first = ex.replies[0].text
+        rate.add(not first.startswith(tuple(WARM_ACKS)), f"{score:.1f} {ex.said.text[:40]!r} -> {first[:40]!r}")
+
+
+def polite_close(d: Dialogue, rate: Rate) -> None:
+    """At the wrap-up, a candidate who says they are done ("Thank you, this was helpful.") is thanked and the
+    interview ends: it is not answered as if it were a question."""
+    for ex in d.exchanges:
+        if ex.said.kind == "wrap-up" and ex.said.text.strip() and "?" not in ex.said.text and ex.replies:
+            rate.add(ex.replies[-1].kind == "close", f"{ex.said.text!r} -> {ex.replies[-1].kind}")
+
+
 def reaches_wrap_up(d: Dialogue, rate: Rate) -> None:
     wrapped = any(t.kind == "wrap-up" for t in d.session.turns)
     rate.add(d.error is None and d.finished and wrapped, f"{d.persona} {d.session.id}: {d.error or 'stuck'}")
 
 
 def report_agrees(bank: Bank, d: Dialogue, rate: Rate) -> None:
-    """Every item's score in the report is the score of the last answer the interviewer kept for it."""
+    """Every item's score in the report is the score of the last answer the interviewer kept for it, and the overall
+    is the mean over the items answered: a skipped question as 0, the scenario once (the mean of its stages)."""
     report = build_report(bank, d.session)
     entries = report["questions"] + ((report["scenario"] or {}).get("stages") or [])
     kept: dict[str, float | None] = {}
@@ -220,7 +306,12 @@ def report_agrees(bank: Bank, d: Dialogue, rate: Rate) -> None:
         if ex.said.kind == "answer" and not ex.dropped and ex.turn.question_id and ex.turn.score is not None:
             kept[ex.turn.question_id] = ex.turn.score.score
     bad = [e["id"] for e in entries if not _same(e["score"], kept.get(e["id"]))]
-    scores = [e["score"] for e in entries if e["score"] is not None]
+
+    def counted(es: list[dict]) -> list[float]:  # answered items; a skipped or unscorable one is a 0
+        return [e["score"] or 0.0 for e in es if e["score"] is not None or e["unscored_reason"]]
+
+    stages = counted((report["scenario"] or {}).get("stages") or [])
+    scores = counted(report["questions"]) + ([sum(stages) / len(stages)] if stages else [])  # the scenario: once
     overall = round(sum(scores) / len(scores), 1) if scores else None
     ok = not bad and _same(report["overall"], overall) and report["complete"] == d.finished
     rate.add(ok, f"{d.session.id}: items {bad}, overall {report['overall']} vs {overall}")

@@ -65,9 +65,14 @@ def summarise(suite: str, harness: Harness, dialogues: list[Dialogue]) -> dict[s
         checks.non_answers_handled(d, rates["non_answers_handled_rate"])
         checks.reaches_wrap_up(d, rates["reaches_wrap_up_rate"])
         checks.report_agrees(bank, d, rates["report_agrees_rate"])
+        checks.acks_fit(d, rates["acks_fit_rate"])
+        checks.polite_close(d, rates["polite_close_rate"])
+        if suite != "scenario":
+            checks.challenge_rate(d, rates["challenge_rate"])
         if suite == "scenario":
             checks.stage_progression(bank, d, rates["stage_progression_rate"])
             checks.facts_earned(bank, d, rates["facts_only_when_earned_rate"])
+            checks.givens_fit(bank, d, rates["givens_fit_rate"])
     figures: dict[str, Any] = {name: r.value for name, r in sorted(rates.items()) if r.total}
     figures |= scorer_figures(harness, dialogues)
     figures |= persona_order(harness, dialogues)

@@ -42,6 +42,7 @@ def figures(pairs: list[tuple[Labelled, Rubric]], score: Callable[[Rubric, str],
         "spearman": spearman(list(map(float, got)), list(map(float, gold))),
         "auc_adequate": round(auc(got[gold >= 5], got[gold < 5]), 4),
         "confidently_wrong_above_3_5": int(np.sum(got[wrong] > 3.5)),
+        "sound_below_3_5": int(np.sum((gold >= 5) & (got >= 0) & (got < 3.5))),  # credit withheld: the mirror image
         "false_contradictions": sum(
             sum(f.kind == "contradiction" for f in r.red_flags)
             for (i, _), r in zip(pairs, results, strict=True)

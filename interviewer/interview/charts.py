@@ -128,7 +128,7 @@ def coverage_chart(report: dict[str, Any]) -> str:
     items: list[tuple[str, float | None]] = []
     for n, q in enumerate(report["questions"], start=1):
         share = coverage(q["key_points"])
-        items.append((f"Q{n} {q['id']}", None if share is None else 100 * share))
+        items.append((short(f"Q{n}. {q['question']}"), None if share is None else 100 * share))
     for stage in (report["scenario"] or {}).get("stages", []):
         share = coverage(stage["key_points"])
         items.append((f"Stage: {stage['stage']}", None if share is None else 100 * share))
@@ -141,4 +141,4 @@ def stage_chart(report: dict[str, Any]) -> str:
     if not scenario:
         return ""
     items = [(stage["stage"], stage["score"]) for stage in scenario["stages"]]
-    return bar_chart(f"Scenario {scenario['id']}: score by stage (out of 10)", items)
+    return bar_chart(f"Scenario: {scenario.get('title', scenario['id'])}: score by stage (out of 10)", items)

@@ -9,6 +9,24 @@ from interviewer.index.store import BankIndex
 from interviewer.interview.models import Session
 from interviewer.scoring.models import AnswerScore
 
+CHALLENGE = "How sure are you about that? Walk me through why it holds."
+QUOTE_WORDS = 14
+
+
+def quote(evidence: str) -> str:
+    """The claim as said, short enough to hear back: its first words, without the closing full stop."""
+    words = evidence.split()
+    text = " ".join(words[:QUOTE_WORDS]).rstrip(".,;:")
+    return text + ("..." if len(words) > QUOTE_WORDS else "")
+
+
+def claims_to_press(result: AnswerScore) -> list[tuple[str, str]]:
+    """(target id, the candidate's words) for each claim worth pressing on: a red flag or a key point's opposite
+    quoted as evidence, then a sentence the answer reader reads as the opposite of a point (`unclear`)."""
+    out = [(f.id, f.evidence) for f in result.red_flags if f.id and f.evidence and f.kind != "injection"]
+    out += [(k.id, k.unclear) for k in result.key_points if k.id and k.unclear and k.verdict == "missing"]
+    return out
+
 
 class FollowUps:
     def __init__(self, bank: Bank, index: BankIndex | None):
@@ -25,6 +43,28 @@ class FollowUps:
             if set(targets) & missed:
                 return text
         return None
+
+    def challenge(self, session: Session, result: AnswerScore) -> str | None:
+        """A follow-up that presses on a wrong claim the answer made (`claims_to_press`), quoting it back without
+        giving the answer away: the bank's follow-up for that claim when there is one not asked yet, else a plain
+        "how sure are you". One challenge per claim and per quote, within the question's follow-ups."""
+        state = session.state
+        current = state.current
+        if (
+            state.follow_ups_asked >= session.plan.max_follow_ups
+            or result.score is None
+            or current is None
+            or is_stage_key(current)
+        ):
+            return None
+        done = set(state.follow_up_targets)
+        wrong = [(i, e) for i, e in claims_to_press(result) if not {f"{current}:{i}", f"{current}:{quote(e)}"} & done]
+        if not wrong:
+            return None
+        target, evidence = wrong[0]
+        state.follow_up_targets += [f"{current}:{target}", f"{current}:{quote(evidence)}"]
+        press = next((text for text, targets in self._not_asked(session) if target in targets), None)
+        return f'You said "{quote(evidence)}". {press or CHALLENGE}'
 
     def next_unasked(self, session: Session) -> str | None:
         """The first follow-up not asked yet, whatever it presses on (a hint)."""

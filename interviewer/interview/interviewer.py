@@ -19,7 +19,7 @@ from interviewer.interview.follow_ups import FollowUps
 from interviewer.interview.inputs import clean_answer
 from interviewer.interview.llm_policy import InvalidMove, LLMPolicy
 from interviewer.interview.models import Plan, Session, Turn, TurnResult
-from interviewer.interview.nonanswers import NO_MORE, answer_candidate_question, classify
+from interviewer.interview.nonanswers import answer_candidate_question, classify, closes, small_talk_kind
 from interviewer.interview.scenario_flow import ScenarioFlow
 from interviewer.interview.selection import next_question
 from interviewer.interview.store import SessionStore
@@ -98,6 +98,8 @@ class Interviewer:
             out = [Turn(role="interviewer", text="The interview is over. Your report is ready.", kind="closed")]
         elif state.phase == "wrap-up":
             out = self._wrap_up(session, text, step.voice)
+        elif kind == "small-talk":
+            out = [self._say(session, step.voice.say(small_talk_kind(text)), "small-talk")]
         elif kind != "answer":
             out = self._non_answer(session, kind, step.voice)
         else:
@@ -159,16 +161,22 @@ class Interviewer:
         if state.phase == "scenario":
             turns, lead = self.scenarios.answer(session, result, self._ack(voice, result))
             return turns if turns is not None else self._to_wrap_up(session, voice, lead)
-        if self.policy is not None and result.score is not None:
+        challenge = self.follow_ups.challenge(session, result)  # a wrong claim is pressed on before anything else
+        if challenge is None and self.policy is not None and result.score is not None:
             turns = self._llm_move(session, rubric, result, step)
             if turns is not None:
                 return turns
-        follow_up = self.follow_ups.for_missed(session, result)
+        follow_up = challenge or self.follow_ups.for_missed(session, result)
         if follow_up is not None:
             state.follow_ups_asked += 1
             state.follow_ups.setdefault(state.current or "", []).append(follow_up)
             return [
-                Turn(role="interviewer", text=f"{voice.ack()} {follow_up}", kind="follow-up", question_id=state.current)
+                Turn(
+                    role="interviewer",
+                    text=f"{voice.ack(None if challenge else result.score)} {follow_up}",
+                    kind="follow-up",
+                    question_id=state.current,
+                )
             ]
         self._close_item(session, result)
         return self._next_item(session, voice, lead=self._ack(voice, result))
@@ -236,7 +244,7 @@ class Interviewer:
 
     def _wrap_up(self, session: Session, text: str, voice: Voice) -> list[Turn]:
         state = session.state
-        if NO_MORE.search(text) or state.wrap_up_questions >= MAX_WRAP_UP_QUESTIONS or not text.strip():
+        if closes(text) or state.wrap_up_questions >= MAX_WRAP_UP_QUESTIONS or not text.strip():
             state.phase = "done"
             return [Turn(role="interviewer", text=voice.say("close"), kind="close")]
         state.wrap_up_questions += 1
@@ -246,7 +254,7 @@ class Interviewer:
     # --- non-answers --------------------------------------------------------------------------------------
     def _non_answer(self, session: Session, kind: str, voice: Voice) -> list[Turn]:
         state = session.state
-        said = {"minute": "wait", "small-talk": "small-talk", "clarify": "clarify"}
+        said = {"minute": "wait", "clarify": "clarify"}
         if kind == "repeat":
             return [self._say(session, f"{voice.say('repeat')} {self._current_prompt(session)}", "repeat")]
         if kind in said:
@@ -294,7 +302,7 @@ class Interviewer:
     # --- helpers ------------------------------------------------------------------------------------------
     def _ack(self, voice: Voice, result: AnswerScore) -> str:
         """An acknowledgement, unless there was nothing to acknowledge: "got it" after nonsense rings false."""
-        return voice.ack() if result.score is not None else voice.say("unclear")
+        return voice.ack(result.score) if result.score is not None else voice.say("unclear")
 
     def _say(self, session: Session, text: str, kind: str) -> Turn:
         return Turn(role="interviewer", text=text, kind=kind, question_id=session.state.current)

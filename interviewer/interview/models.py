@@ -50,6 +50,7 @@ class State(BaseModel):
     probes_asked: list[str] = Field(default_factory=list)
     facts_revealed: list[str] = Field(default_factory=list)
     stage_actions_done: list[str] = Field(default_factory=list)
+    stage_given: bool = Field(default=False, description="The stage opened with its `given` wording.")
     topics_raised: list[str] = Field(default_factory=list)
     wrap_up_questions: int = 0
     last_question_text: str = ""

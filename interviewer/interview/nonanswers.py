@@ -105,6 +105,35 @@ _CANDIDATE_QUESTIONS: list[tuple[re.Pattern[str], str]] = [
     ),
 ]
 NO_MORE = re.compile(r"^\W*(no|nope|nothing|that'?s (all|it)|i'?m good|not really|no,? thanks?)\b", re.I)
+_DONE = re.compile(
+    r"\b(that'?s (all|it|everything)|no (more|other|further) questions?|(nothing|none) (else|more|from me|for now)|"
+    r"i'?m (all )?(good|set|done)|all good|i think i'?m good|that (covers|answers) (it|everything))\b",
+    re.I,
+)
+_THANKS = re.compile(r"\b(thanks|thank you|cheers|appreciate (it|that|your time)|(this|that) was (helpful|great|"
+                     r"useful|fun))\b", re.I)  # fmt: skip
+
+
+def closes(text: str) -> bool:
+    """At the wrap-up, whether the candidate is done: "no", "thanks, that's all", "Thank you, this was helpful",
+    "no more questions from me". A turn that also asks something ("Thanks! What's the team like?") is a question,
+    unless it says outright that there are no more."""
+    if NO_MORE.search(text) or _DONE.search(text):
+        return True
+    return bool(_THANKS.search(text)) and "?" not in text
+
+
+SmallTalk = Literal["small-talk-how", "small-talk-thanks", "small-talk"]
+
+
+def small_talk_kind(text: str) -> SmallTalk:
+    """Which small-talk reply fits: "how are you" is answered, thanks are acknowledged, a hello or "I'm ready" is
+    met with go-ahead, never with "I'm well, thanks for asking" to a question nobody asked."""
+    if re.search(r"\bhow (are|r) (you|u)\b|\bhow'?s it going\b|\bhow are things\b", text, re.I):
+        return "small-talk-how"
+    if _THANKS.search(text):
+        return "small-talk-thanks"
+    return "small-talk"
 
 
 def answer_candidate_question(text: str) -> str | None:

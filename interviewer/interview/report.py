@@ -74,25 +74,40 @@ def _entry(bank: Bank, session: Session, item: str) -> dict[str, Any]:
 
 
 def build_report(bank: Bank, session: Session) -> dict[str, Any]:
+    """The totals follow one rule, shared by the overall score, the competencies, the charts and the history: every
+    question answered counts once, a skipped or unscorable one as 0; the scenario counts once, as the mean of its
+    answered stages (a skipped stage as 0). An item asked but not answered yet (an unfinished session) is left out:
+    it is not a zero yet."""
     state = session.state
     entries = [_entry(bank, session, item) for item in state.asked]
     questions = [e for e in entries if "stage" not in e]
     stages = [e for e in entries if "stage" in e]
-    # A skipped or unscorable answer counts as 0; an item asked but not answered yet (an unfinished session) does not.
     per_competency: dict[str, list[float]] = defaultdict(list)
+    totals: list[float] = []
     for e in filter(_answered, questions):
         per_competency[e["competency"]].append(e["score"] or 0.0)
-    scenario_score = _mean([s["score"] for s in stages if s["score"] is not None])
-    if any(map(_answered, stages)) and session.plan.scenario:
-        per_competency[bank.scenario(session.plan.scenario).competency].append(scenario_score or 0.0)
-    scored = [e["score"] for e in questions + stages if e["score"] is not None]
+        totals.append(e["score"] or 0.0)
+    answered_stages = [s["score"] or 0.0 for s in stages if _answered(s)]
+    scenario_score = _mean(answered_stages)
+    scenario = bank.scenario(session.plan.scenario) if stages and session.plan.scenario else None
+    if scenario is not None and scenario_score is not None:
+        per_competency[scenario.competency].append(scenario_score)
+        totals.append(scenario_score)
     feedback = [s for s in state.scores.values() if s.score is not None]
     return {
         "session_id": session.id,
         "plan": session.plan.model_dump(),
-        "overall": _mean(scored),
+        "overall": _mean(totals),
+        "skipped": sum(e["unscored_reason"] == "skipped" for e in entries),
         "questions": questions,
-        "scenario": {"id": session.plan.scenario, "score": scenario_score, "stages": stages} if stages else None,
+        "scenario": {
+            "id": scenario.id,
+            "title": scenario.title,
+            "score": scenario_score,
+            "stages": stages,
+        }
+        if scenario is not None
+        else None,
         "competencies": {c: _mean(v) for c, v in sorted(per_competency.items())},
         "strengths": _top(f for s in sorted(feedback, key=lambda s: -(s.score or 0)) for f in s.feedback.strengths),
         "improvements": _top(f for s in sorted(feedback, key=lambda s: s.score or 0) for f in s.feedback.improvements),
@@ -136,6 +151,8 @@ def _fmt(value: float | None) -> str:
 
 
 def _verdict(entry: dict[str, Any]) -> str:
+    if entry["score"] is None and entry.get("unscored_reason") == "skipped":
+        return "skipped (counts as 0/10)"
     return f"{_fmt(entry['score'])} {entry['band'] or entry['unscored_reason'] or ''}".strip()
 
 
@@ -175,12 +192,14 @@ def _md_item(heading: str, e: dict[str, Any]) -> list[str]:
 
 def to_markdown(report: dict[str, Any]) -> str:
     plan = report["plan"]
-    lines = [f"# Interview report {_md(report['session_id'])}", "", f"Overall: {_fmt(report['overall'])}", ""]
+    skipped = f" ({report['skipped']} skipped, counted as 0)" if report.get("skipped") else ""
+    lines = [f"# Interview report {_md(report['session_id'])}", "", f"Overall: {_fmt(report['overall'])}{skipped}", ""]
     lines += [f"Plan: {_md(', '.join(plan['tracks']))}, {_md(plan['level'])}, {_md(plan['mode'])} mode", ""]
     for n, q in enumerate(report["questions"], start=1):
         lines += _md_item(f"## Q{n}. {_md(q['question'])}", q)
     if report["scenario"]:
-        lines += [f"## Scenario: {_md(report['scenario']['id'])} ({_fmt(report['scenario']['score'])})", ""]
+        sc = report["scenario"]
+        lines += [f"## Scenario: {_md(sc['title'])} ({_fmt(sc['score'])}, the mean of its stages)", ""]
         lines += [f"- {_md(s['stage'])}: {_fmt(s['score'])}" for s in report["scenario"]["stages"]] + [""]
         for s in report["scenario"]["stages"]:
             lines += _md_item(f"### Stage: {_md(s['stage'])}", s)
@@ -289,7 +308,9 @@ def _html_header(report: dict[str, Any]) -> str:
     return (
         f'<header><div><h1>Interview report</h1><div class="meta">Session {_e(report["session_id"])}</div>'
         f'<div class="meta">{_e(" · ".join(bits))}</div></div><div><div class="muted">Overall</div>'
-        f'<div class="overall">{_e(_fmt(overall))}</div>{_pill(overall, band, with_score=False)}</div></header>'
+        f'<div class="overall">{_e(_fmt(overall))}</div>{_pill(overall, band, with_score=False)}'
+        + (f'<div class="muted">{report["skipped"]} skipped, counted as 0</div>' if report.get("skipped") else "")
+        + "</div></header>"
         + ("" if report["complete"] else _UNFINISHED)
     )
 
@@ -320,7 +341,7 @@ def to_html(report: dict[str, Any]) -> str:
     body += [_html_item(f"Q{n}. {q['question']}", q, q["competency"]) for n, q in enumerate(report["questions"], 1)]
     body += [] if report["questions"] or report["scenario"] else ['<p class="muted">Nothing answered yet.</p>']
     if report["scenario"]:
-        body.append(f"<h2>Scenario {_e(report['scenario']['id'])} {_pill(report['scenario']['score'], None)}</h2>")
+        body.append(f"<h2>Scenario: {_e(report['scenario']['title'])} {_pill(report['scenario']['score'], None)}</h2>")
         body += [_html_item(f"Stage: {s['stage']}", s, None) for s in report["scenario"]["stages"]]
     rows = "".join(f"<tr><td>{_e(c)}</td><td>{_pill(v, None)}</td></tr>" for c, v in report["competencies"].items())
     body.append(f"<h2>Competencies</h2><table><tr><th>Competency</th><th>Average</th></tr>{rows}</table>")

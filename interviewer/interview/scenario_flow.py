@@ -35,6 +35,7 @@ class ScenarioFlow:
         (the caller wraps up, saying `lead`)."""
         state = session.state
         scenario = self.scenario(session)
+        done_before = set(state.stage_actions_done) | set(state.facts_revealed)
         state.stage_index = index
         state.answers, state.stage_actions_done = [], []
         state.attempts, state.silences, state.follow_ups_asked = 0, 0, 0
@@ -45,7 +46,8 @@ class ScenarioFlow:
         ref = ItemRef.of_stage(scenario.id, stage.id)
         state.current = ref.key
         state.asked.append(ref.key)
-        text = " ".join(x for x in (lead, stage.opening) if x)
+        state.stage_given = bool(stage.earned_by) and not done_before & set(stage.earned_by)
+        text = " ".join(x for x in (lead, self.prompt(session)) if x)
         return [Turn(role="interviewer", text=text, kind="stage", question_id=ref.key, stage=stage.id)]
 
     def answer(self, session: Session, result: AnswerScore, ack: str) -> tuple[list[Turn] | None, str]:
@@ -77,8 +79,12 @@ class ScenarioFlow:
 
     # --- what the current stage says ----------------------------------------------------------------------
     def prompt(self, session: Session) -> str:
+        """The stage's opening as it was said: `given` when the candidate did not earn what `opening` takes as
+        their own result ("So the rollback didn't help" to someone who never rolled back)."""
         stage = self.stage(session)
-        return stage.opening if stage else ""
+        if stage is None:
+            return ""
+        return stage.given if session.state.stage_given and stage.given else stage.opening
 
     def nudge(self, session: Session) -> str | None:
         """The probe for the first expected action not taken yet."""

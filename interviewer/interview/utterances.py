@@ -4,17 +4,15 @@ from __future__ import annotations
 
 import random
 
-ACKS = [
-    "Thanks.",
-    "Okay, got it.",
-    "Right.",
+NEUTRAL_ACKS = ["Okay.", "Okay, got it.", "Right.", "Understood.", "Thanks."]  # say nothing about the answer
+WARM_ACKS = [
     "Makes sense.",
-    "Understood.",
     "Thanks for walking me through that.",
-    "Okay.",
     "Fair enough.",
     "Good, thank you.",
-]
+]  # they sound like agreement: only after an answer that scored 5 or more
+ACKS = NEUTRAL_ACKS + WARM_ACKS
+WARM_FROM = 5.0
 TEMPLATES: dict[str, list[str]] = {
     "greeting": [
         "Hi, thanks for joining. Let's get started.",
@@ -23,11 +21,16 @@ TEMPLATES: dict[str, list[str]] = {
     ],
     "next": ["Next question.", "Let's move on.", "Here's the next one.", "Switching topics."],
     "minute": ["Sure, take your time.", "Of course, no rush.", "Take a moment, I'll wait."],
-    "small-talk": [
+    "small-talk-how": [
         "I'm well, thanks for asking. Whenever you're ready, go ahead.",
         "Doing fine, thank you. Take it away whenever you're ready.",
     ],
-    "skip": ["That's fine, let's move on.", "No problem, we'll skip that one.", "Okay, let's try another one."],
+    "small-talk-thanks": ["You're welcome. Go ahead whenever you're ready.", "Of course. Whenever you're ready."],
+    "small-talk": [
+        "Good to have you here. Go ahead whenever you're ready.",
+        "Great. Take it away whenever you're ready.",
+    ],
+    "skip": ["That's fine, let's move on.", "No problem, we'll skip that one.", "Okay, let's leave that one."],
     "clarify": [
         "Fair question. There's no trick: answer it the way you'd approach it in your own work.",
         "Good question. Interpret it broadly and tell me how you'd actually handle it.",
@@ -74,8 +77,9 @@ class Voice:
     def say(self, kind: str) -> str:
         return self.rng.choice(TEMPLATES[kind])
 
-    def ack(self) -> str:
-        return self.rng.choice(ACKS)
+    def ack(self, score: float | None = None) -> str:
+        """A neutral acknowledgement after a weak or wrong answer (below 5 or unscored), never agreement."""
+        return self.rng.choice(ACKS if score is not None and score >= WARM_FROM else NEUTRAL_ACKS)
 
 
 def words(text: str) -> int:

@@ -30,7 +30,15 @@ class Second:
     scored against their reference answer alone (`python -m interviewer.evals.calibrate --reference`): Spearman
     against gold 0.19 without the reader, 0.62 with it; AUC (adequate or better) 0.56, then 0.86; confidently wrong
     answers above 3.5: 11 of 18, then 6; contradictions quoted on sound answers: 9, then 3. Quoting a span the
-    reader reads as the opposite (`convict`) is off: it accused right answers said in unfamiliar words."""
+    reader reads as the opposite (`convict`) is off: it accused right answers said in unfamiliar words.
+    2026-12-05: `block` (a point some span plainly contradicts is covered by no other span) was built after
+    "Nothing is guaranteed: an exception skips __exit__, so you have to close the file yourself in a finally
+    block." scored 10/10 from its second clause. With sound answers below 3.5 now counted as much as wrong ones
+    above it, the dev search chose block 0.9 (relative): dev Spearman 0.615 to 0.620, confidently wrong above 3.5
+    6 to 4. On test it trades one error for the other (confidently wrong 9 to 6, sound answers below 3.5 3 to 6,
+    Spearman 0.701 to 0.687, under its floor of 0.69), so it is off: the reader's polarity on claims from outside
+    the bank is not yet good enough to take credit away on its word. The same search also moved veto_cover to 0.8,
+    which is worse on test with block off as well (Spearman 0.680), so veto_cover stays 0.7."""
 
     veto_cover: float = 0.7
     veto_contra: float = 1.1
@@ -40,6 +48,10 @@ class Second:
     rescue_cos: float = 0.2  # any span the rules read (as `Params.rescue_cos`)
     veto_sure: float = 1.1  # off: a reference sentence has no phrasings of its own to be near-verbatim to
     veto_negations: bool = True  # as chosen for reference points before the exemption existed
+    block: float = 1.1  # off (see above). P(contradicts) at least this (and above P(states)) on any of the point's
+    # nearest spans: no span covers the point ("the exit method is skipped, so you close the file yourself" does
+    # not earn "the resource is released" from its second clause)
+    block_relative: bool = True  # ... and only when surer than the reader is that the evidence states the point
 
 
 @dataclass(frozen=True)

@@ -233,6 +233,9 @@ def second_opinion(
             free = [i for i in np.argsort(-kg.cos_right[:, j]) if i not in reading.barred]
             floor = max(MIN_COS, q.rescue_cos)
             asks += [("rescue", j, int(i)) for i in free[:RESCUE_SPANS] if kg.cos_right[i, j] >= floor]
+        if key_points[j].derived and p.ref.block <= 1:
+            near = [int(i) for i in np.argsort(-kg.cos_right[:, j])[:RESCUE_SPANS] if kg.cos_right[i, j] >= MIN_COS]
+            asks += [("block", j, i) for i in near]
     for k, i in enumerate(reading.flags):
         if i is not None and on_flag:
             asks.append(("flag", k, i))
@@ -244,7 +247,14 @@ def second_opinion(
     probs = reader([spans[i].text for _, _, i in asks], claims)
     points, flags, barred = list(reading.points), list(reading.flags), set(reading.barred)
     rescued: dict[int, tuple[float, int]] = {}
+    blocked: dict[int, tuple[float, int]] = {}  # point -> the surest span that says its opposite
+    said: dict[tuple[int, int], float] = {}  # (point, span) -> P(states), for every pair read
     for (what, j, i), (st, co, _) in zip(asks, probs, strict=True):
+        said[(j, i)] = float(st)
+        if what == "block":
+            if co >= p.ref.block and co > st and co > blocked.get(j, (0.0, -1))[0]:
+                blocked[j] = (float(co), i)
+            continue
         if what == "flag":
             if (co >= p.veto_flag and co > st) or st < p.flag_min:
                 flags[j] = None
@@ -273,4 +283,9 @@ def second_opinion(
         if i not in barred and points[j].verdict == "missing" and points[j].contradiction is None:
             short = len(spans[i].text.split()) < SHORT_SPAN or UNSURE.search(spans[i].text)
             points[j] = PointVerdict("partial" if short else "covered", spans[i], st, None)
+    for j, (co, i) in blocked.items():  # another span's say-so cannot outweigh a plain statement of the opposite
+        e = points[j].span
+        if p.ref.block_relative and e is not None and co <= said.get((j, spans.index(e)), 0.0):
+            continue
+        points[j] = PointVerdict("missing", None, 0.0, points[j].contradiction, spans[i])
     return Reading(flags, reading.wrong, barred, points)

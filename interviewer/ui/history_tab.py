@@ -45,6 +45,22 @@ def history_view(service: Service, track: str, level: str) -> tuple[list[list[ob
     return table, f"<div class=charts>{chart}</div>", recs
 
 
+def past_report(service: Service, session_id: str) -> tuple[str, str]:
+    """A past session's report for the History tab: its charts and its Markdown, or a message saying why not."""
+    from interviewer.interview.charts import competency_chart, coverage_chart, stage_chart
+    from interviewer.interview.report import to_markdown
+
+    session = service.load(session_id.strip()) if session_id and session_id.strip() else None
+    if session is None:
+        return "", "Choose a session in the table above to open its report."
+    try:
+        report = service.report(session)
+    except (KeyError, StopIteration) as e:  # the bank changed since: an item this session used is gone
+        return "", f"This session's report cannot be rebuilt with the current question bank ({e})."
+    charts = "".join(c for c in (competency_chart(report), coverage_chart(report), stage_chart(report)) if c)
+    return f"<div class=charts>{charts}</div>", to_markdown(report)
+
+
 def build(service: Service, tab: Any) -> None:
     """The tab's widgets, inside the open `tab`; they refresh whenever the tab is opened."""
     import gradio as gr
@@ -53,13 +69,37 @@ def build(service: Service, tab: Any) -> None:
         track = gr.Dropdown([("any track", ""), *[(t, t) for t in TRACKS]], value="", label="Recommend for track")
         level = gr.Dropdown(list(LEVELS), value="intermediate", label="Level")
         refresh = gr.Button("Refresh history", elem_id="history-refresh")
-    table = gr.Dataframe(headers=COLUMNS, value=[], label="Past sessions, newest first", interactive=False, wrap=True)
+    table = gr.Dataframe(
+        headers=COLUMNS,
+        value=[],
+        label="Past sessions, newest first",
+        interactive=False,
+        wrap=True,
+        elem_id="history-table",
+    )
     with gr.Row():
         chart = gr.HTML("", elem_id="history-chart")
         recs = gr.HTML("", elem_id="history-recs")
 
+    gr.Markdown("Select a session in the table to open its report here.")
+    with gr.Row():
+        chosen = gr.Textbox(label="Session", elem_id="history-session", max_lines=1)
+        open_btn = gr.Button("Open report", elem_id="history-open")
+    opened_charts = gr.HTML("", elem_id="history-report-charts")
+    opened = gr.Markdown("", elem_id="history-report")
+
     def run(t: str, lv: str) -> tuple[list[list[object]], str, str]:
         return history_view(service, t, lv)
 
+    def pick(evt: gr.SelectData) -> tuple[str, str, str]:
+        row = evt.row_value or []
+        sid = str(row[1]) if len(row) > 1 else ""
+        return (sid, *past_report(service, sid))
+
+    pick.__annotations__["evt"] = gr.SelectData  # the class itself: Gradio reads it to pass the event data
+
     for event in (refresh.click, track.change, level.change, tab.select):
         event(run, [track, level], [table, chart, recs], api_visibility="private")
+    table.select(pick, None, [chosen, opened_charts, opened], api_visibility="private")
+    for event in (open_btn.click, chosen.submit):
+        event(lambda sid: past_report(service, sid), [chosen], [opened_charts, opened], api_visibility="private")

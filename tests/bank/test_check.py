@@ -55,6 +55,18 @@ CASES = [
     ),
     (
         "scenarios/production-bug.yaml",
+        lambda d: d["stages"][1].update(earned_by=["a-fact-from-the-future"]),
+        "production-bug",
+        "earned by unknown fact or action 'a-fact-from-the-future'",
+    ),
+    (
+        "scenarios/production-bug.yaml",
+        lambda d: d["stages"][1].pop("given"),
+        "production-bug",
+        "earned_by and given go together",
+    ),
+    (
+        "scenarios/production-bug.yaml",
         lambda d: d["stages"][0].update(probes=d["stages"][0]["probes"][1:]),
         "production-bug",
         "has no probe",

@@ -113,3 +113,64 @@ def test_non_answers_get_the_right_reply(interviewer: Interviewer, bank: Bank) -
         d = _run(interviewer, bank, persona, Plan(questions=2, seed=2))
         rate = _rate(checks.non_answers_handled, d)
         assert rate.total >= 1 and rate.value == 1.0, (persona, rate.failures)
+
+
+def test_praise_after_a_weak_answer_and_a_polite_close_left_open_are_caught(
+    interviewer: Interviewer, bank: Bank
+) -> None:
+    d = _run(interviewer, bank, "weak", Plan(questions=2, seed=4))
+    assert d.finished
+    weak = [
+        ex
+        for ex in d.exchanges
+        if ex.said.kind == "answer" and ex.turn.score and ex.turn.score.score is not None and ex.turn.score.score < 5
+    ]
+    assert weak, "the weak persona should give at least one answer scored below 5"
+    assert _rate(checks.acks_fit, d).value == 1.0
+    weak[0].replies[0] = weak[0].replies[0].model_copy(update={"text": "Makes sense. " + weak[0].replies[0].text})
+    assert _rate(checks.acks_fit, d).value < 1.0
+    closing = _rate(checks.polite_close, d)
+    assert closing.total >= 1 and closing.value == 1.0
+    last = [ex for ex in d.exchanges if ex.said.kind == "wrap-up"][-1]
+    assert [t.kind for t in last.replies] == ["close"], [t.kind for t in last.replies]
+    last.replies[-1] = last.replies[-1].model_copy(update={"kind": "wrap-up-answer"})
+    assert _rate(checks.polite_close, d).value < 1.0
+
+
+def test_every_polite_closing_ends_the_interview(interviewer: Interviewer) -> None:
+    from interviewer.evals.candidate import CLOSINGS
+
+    for text in (*CLOSINGS, "Thanks, that's all", "no more questions from me", "Cheers, that was fun."):
+        session = interviewer.start(Plan(questions=1, seed=3))
+        interviewer.reply(session, "skip")
+        assert session.state.phase == "wrap-up"
+        turns = interviewer.reply(session, text).turns
+        assert session.state.phase == "done" and turns[-1].kind == "close", text
+    session = interviewer.start(Plan(questions=1, seed=3))
+    interviewer.reply(session, "skip")
+    turns = interviewer.reply(session, "Thanks! What does a typical day look like?").turns
+    assert session.state.phase == "wrap-up" and "typical week" in turns[0].text  # a question is still answered
+
+
+def test_small_talk_gets_a_reply_that_fits(interviewer: Interviewer) -> None:
+    session = interviewer.start(Plan(questions=1, seed=3))
+    ready = interviewer.reply(session, "Good morning, I'm ready.").turns[0].text
+    assert "thanks for asking" not in ready and "ready" in ready
+    asked = interviewer.reply(session, "Hi, how are you doing?").turns[0].text
+    assert "I'm well" in asked or "Doing fine" in asked
+
+
+@pytest.mark.parametrize("persona", ["strong", "weak"])
+def test_a_stage_opening_that_claims_an_unearned_result_is_caught(
+    interviewer: Interviewer, bank: Bank, persona: str
+) -> None:
+    d = _run(interviewer, bank, persona, Plan(tracks=["behavioral"], questions=0, scenario="production-bug", seed=2))
+    fits = _rate(checks.givens_fit, bank, d)
+    assert fits.total >= 1 and fits.value == 1.0, fits.failures
+    stages = {st.id: st for st in bank.scenario("production-bug").stages}
+    turn = next(t for t in d.session.turns if t.kind == "stage" and t.stage and stages[t.stage].earned_by)
+    st = stages[turn.stage or ""]
+    given = st.given or ""
+    swapped = turn.text.replace(given, st.opening) if given in turn.text else turn.text.replace(st.opening, given)
+    turn.text = swapped  # the other wording: claims an unearned result, or hides an earned one
+    assert _rate(checks.givens_fit, bank, d).value < 1.0

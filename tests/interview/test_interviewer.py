@@ -231,3 +231,23 @@ def test_a_spoken_answer_gets_its_talk_time_and_pauses_in_the_delivery(interview
     report = build_report(bank, session)
     assert report["delivery"]["long_pauses"] == 2 and report["delivery"]["talk_seconds"] == 45.0
     assert "45 s of talking with 2 long pause(s)" in to_markdown(report) and "Long pauses (2 s+)" in to_html(report)
+
+
+GIL_WRONG = (
+    "Honestly I'd just use threads for everything, the GIL lets them all run Python code in parallel on all the cores."
+)
+
+
+def test_a_wrong_claim_is_challenged_without_giving_the_answer_away(interviewer: Interviewer, bank: Bank) -> None:
+    session = interviewer.start(Plan(questions=1, seed=2, focus=["concurrency"]))
+    item = session.state.current
+    assert item == "pyd-gil-concurrency", item
+    result = interviewer.reply(session, GIL_WRONG)
+    assert result.score is not None and result.score.score is not None and result.score.score < 2.5
+    reply = result.turns[0]
+    assert reply.kind == "follow-up" and 'You said "' in reply.text and "GIL lets them all run" in reply.text
+    assert not reply.text.startswith(("Makes sense", "Good, thank you", "Fair enough"))
+    secrets = [k.text for k in bank.question(item).key_points] + [bank.question(item).reference_answer]
+    assert not any(s in reply.text for s in secrets)
+    again = interviewer.reply(session, GIL_WRONG).turns  # the same claim again: not challenged twice
+    assert not any("GIL lets them all run" in t.text for t in again)

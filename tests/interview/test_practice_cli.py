@@ -79,3 +79,24 @@ def test_the_terminal_cleans_answers_as_the_web_app_does(tmp_path: Path, capsys:
     assert main(["report", session_id, "--format", "json"]) == 0
     said = json.dumps(json.loads(capsys.readouterr().out))
     assert "\\u0007" not in said and "dashboards for error rate" in said
+
+
+def test_the_terminal_shows_feedback_per_turn_and_writes_the_report(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Per turn, as the web app's practice panel: the score, the points hit with their words, the points missed,
+    and one tip; at the end, the report with question text (never an internal id), saved as Markdown and HTML."""
+    answers = tmp_path / "answers.txt"
+    answers.write_text(
+        "The GIL lets only one thread run Python bytecode at a time, so for CPU-bound work I use multiprocessing, "
+        "and for I/O-bound work asyncio.\nskip\nskip\nThank you, this was helpful.\n"
+    )
+    args = ["practice", "--questions", "1", "--seed", "2", "--focus", "concurrency", "--answers", str(answers)]
+    assert main(args) == 0
+    out = capsys.readouterr().out
+    assert "Score " in out and "/10 (" in out and "  + covered: " in out and "  - missed: " in out
+    assert '"The GIL lets only one thread run Python bytecode at a time' in out and "  Tip: " in out
+    assert "Q1. Can you explain Python's GIL" in out and "Q1 pyd-" not in out
+    saved = out.split("Report saved: ")[1].split("\n")[0]
+    md, html = saved.split(" and ")
+    assert Path(md).read_text().startswith("# Interview report") and "<svg" in Path(html).read_text()

@@ -175,3 +175,43 @@ def test_an_unanswered_question_is_not_a_zero(interviewer: Interviewer, bank: Ba
     skipped = build_report(bank, session)
     assert skipped["questions"][0]["unscored_reason"] == "skipped"
     assert list(skipped["competencies"].values()) == [0.0]
+
+
+def test_a_skipped_question_counts_as_zero_and_the_scenario_once(interviewer: Interviewer, bank: Bank) -> None:
+    """One rule for every total: the overall, the competencies and the history agree, a skip is a 0 shown as
+    skipped, and a scenario weighs as much as one question however many stages it has."""
+    from interviewer.interview.history import session_history
+
+    session = interviewer.start(Plan(questions=2, seed=4, scenario="production-bug"))
+    interviewer.reply(session, "skip")
+    second = session.state.current
+    interviewer.reply(session, GOOD)
+    while session.state.current == second:  # its follow-ups: moving on keeps the answer's score
+        interviewer.reply(session, "skip")
+    skipped, answered = build_report(bank, session)["questions"][:2]
+    assert skipped["unscored_reason"] == "skipped" and answered["score"] is not None
+    assert session.state.phase == "scenario"
+    interviewer.reply(
+        session,
+        "First I'd acknowledge the incident and tell the team and stakeholders in the incident channel. Then I'd "
+        "check the dashboards for error rate, latency and throughput per endpoint to see the impact.",
+    )
+    stage = session.state.current
+    while session.state.current == stage:  # its probes: the stage closes with the answer's score
+        interviewer.reply(session, "skip")
+    stage = session.state.current
+    interviewer.reply(session, "I'd read the error logs and check memory, CPU and connection pool usage.")
+    while session.state.current == stage:
+        interviewer.reply(session, "skip")
+    report = build_report(bank, session)
+    stages = [s["score"] or 0.0 for s in report["scenario"]["stages"] if s["score"] is not None]
+    assert len(stages) == 2 and report["scenario"]["score"] == round(sum(stages) / len(stages), 1)
+    expected = round((answered["score"] + 0.0 + report["scenario"]["score"]) / 3, 1)
+    assert report["overall"] == expected and report["skipped"] == 1
+    md, page = to_markdown(report), to_html(report)
+    assert "skipped (counts as 0/10)" in md and "1 skipped, counted as 0" in md and "1 skipped, counted as 0" in page
+    scenario = bank.scenario("production-bug")
+    assert f"Scenario: {scenario.title}" in md and "production-bug" not in coverage_chart(report)
+    assert all(q["id"] not in coverage_chart(report) for q in report["questions"])
+    row = next(r for r in session_history(interviewer.store, bank) if r["id"] == session.id)
+    assert row["overall"] == report["overall"] and row["competencies"] == report["competencies"]

@@ -98,3 +98,31 @@ def test_skipping_a_stage_moves_on_without_revealing(interviewer: Interviewer) -
     session = _start(interviewer)
     reply = interviewer.reply(session, "I don't know").turns
     assert reply[0].stage == "logs-resources" and session.state.facts_revealed == []
+
+
+def test_an_unearned_result_is_handed_over_as_a_given(interviewer: Interviewer, bank: Bank) -> None:
+    """ "So the rollback didn't help" only to a candidate who rolled back; anyone else hears it as a given."""
+    scenario = bank.scenario("production-bug")
+    logs, mitigation, long_term = scenario.stages[1], scenario.stages[2], scenario.stages[3]
+    session = _start(interviewer)
+    while session.state.stage_index == 0:
+        interviewer.reply(session, "I'd just restart the server and hope it comes back.")
+    opening = session.turns[-1].text
+    assert logs.opening not in opening and logs.given and logs.given in opening
+    again = interviewer.reply(session, "Sorry, could you repeat that?").turns[0].text
+    assert logs.given in again and logs.opening not in again  # a repeat says what was said
+    interviewer.reply(session, "skip")
+    assert mitigation.given and mitigation.given in session.turns[-1].text
+    interviewer.reply(session, "skip")
+    text = session.turns[-1].text
+    assert long_term.given and long_term.given in text and "You've got a temporary fix" not in text
+
+
+def test_an_earned_result_is_the_candidates_own(interviewer: Interviewer, bank: Bank) -> None:
+    logs = bank.scenario("production-bug").stages[1]
+    session = _start(interviewer)
+    interviewer.reply(session, TRIAGE_FULL)
+    while session.state.stage_index == 0:
+        interviewer.reply(session, "I'd also make sure support knows about the impact on customers right away.")
+    assert "rollback-did-not-help" in session.state.facts_revealed
+    assert logs.opening in session.turns[-1].text and (logs.given or "") not in session.turns[-1].text

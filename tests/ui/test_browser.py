@@ -233,6 +233,13 @@ def test_history_lists_sessions_and_recommends(page: Any, app_url: str) -> None:
     )
     assert "Practise next" in page.locator("#history-recs").inner_text()
     assert page.locator("#history-chart svg").count() == 1
+    # a past session opens its report
+    page.locator("#history-table [role=gridcell]").filter(has_text=session).first.click()
+    page.wait_for_function(
+        "() => document.querySelector('#history-report').innerText.includes('Interview report')", timeout=30_000
+    )
+    assert session in page.locator("#history-report").inner_text()
+    assert page.locator("#history-report-charts svg").count() >= 1
 
 
 def test_llm_engine_is_named_and_its_failure_is_visible(page: Any, llm_app_url: tuple[str, Any]) -> None:

@@ -23,7 +23,7 @@ from interviewer.bank.models import ItemRef, KeyPoint
 
 Label = Literal["states", "contradicts", "neither"]
 LABELS: tuple[Label, ...] = ("states", "contradicts", "neither")
-Origin = Literal["written", "bank", "augmented", "semeval", "eval"]
+Origin = Literal["written", "bank", "augmented", "semeval", "semeval-cross", "eval"]
 FLAG_PREFIX = "Mistake: "
 
 

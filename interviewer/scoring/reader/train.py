@@ -38,6 +38,8 @@ BATCH = 32
 AUGMENT_RATE = 0.5
 NEGATIVES_PER_CLAIM = 3
 SEMEVAL_LABELS = {"correct": "states", "contradictory": "contradicts", "irrelevant": "neither"}
+CROSS_CLAIMS = 3  # per SemEval question: correct answers that stand in for the reference (`semeval_cross_pairs`)
+CROSS_PER_LABEL = {"states": 4, "contradicts": 4, "neither": 2}  # answers read against each of them
 
 
 @dataclass
@@ -68,7 +70,42 @@ def semeval_pairs(path: Path) -> list[Pair]:
     return out
 
 
-def corpus(bank: Bank, folder: Path, semeval_path: Path | None) -> Corpus:
+def semeval_cross_pairs(path: Path, seed: int = SEED) -> list[Pair]:
+    """More claims in other people's words, from the same graded answers: a correct answer (complete and right, as
+    graded) states what the reference states, so it can stand in for the reference as a claim. Other correct answers
+    state it, contradictory ones contradict it, irrelevant ones do neither; each reference also states itself and
+    its alternatives. Labels hold by construction; the held-out quarter of questions stays out. Tried (2026-12-05,
+    `interviewer reader train --semeval-cross`, 3,776 more pairs) after the reader read "The bulb is not in a
+    closed path" as stating "...because it is in a closed path" (0.89): SemEval held-out AUC 0.764 to 0.776 and
+    0.762 to 0.778, held-out pairs macro-F1 0.806 to 0.805, but on our answers wrong sentences quoted 20 to 24 and
+    reference-only Spearman 0.70 to 0.65, so the shipped reader is trained without them."""
+    from interviewer.evals.semeval import held_out
+
+    rng = random.Random(seed)
+    by_q: dict[str, dict[str, list[str]]] = {}
+    refs: dict[str, list[str]] = {}
+    with path.open(encoding="utf-8", newline="") as f:
+        for r in csv.DictReader(f):
+            label = SEMEVAL_LABELS.get(r["label"])
+            if label is None or held_out(r["question_id"]):
+                continue
+            by_q.setdefault(r["question_id"], {}).setdefault(label, []).append(r["student_answer"].strip())
+            refs[r["question_id"]] = [x.strip() for x in r["reference_answer"].split(" | ") if x.strip()]
+    out = []
+    for q in sorted(by_q):
+        item = "semeval:" + q
+        rs = refs[q]
+        out += [Pair(a, b, "states", item, "semeval-cross") for a in rs[:3] for b in rs[:3]]
+        groups = {k: sorted(set(v)) for k, v in by_q[q].items()}
+        correct = groups.get("states", [])
+        for claim in rng.sample(correct, min(CROSS_CLAIMS, len(correct))):
+            for label, n in CROSS_PER_LABEL.items():
+                pool = [a for a in groups.get(label, []) if a != claim]
+                out += [Pair(a, claim, label, item, "semeval-cross") for a in rng.sample(pool, min(n, len(pool)))]  # type: ignore[arg-type]
+    return out
+
+
+def corpus(bank: Bank, folder: Path, semeval_path: Path | None, cross: bool = False) -> Corpus:
     own = written_pairs(load_all(folder)) + bank_pairs(bank)
     dev = [p for p in own if split_of_item(p.item) == "dev"]
     test = [p for p in own if split_of_item(p.item) == "test"]
@@ -76,7 +113,7 @@ def corpus(bank: Bank, folder: Path, semeval_path: Path | None) -> Corpus:
     train = dev + augment(dev, AUGMENT_RATE, SEED) + augment(flags, AUGMENT_RATE, SEED + 1)
     train += other_item_negatives(dev, NEGATIVES_PER_CLAIM, SEED)
     if semeval_path is not None:
-        train += semeval_pairs(semeval_path)
+        train += semeval_pairs(semeval_path) + (semeval_cross_pairs(semeval_path) if cross else [])
     return Corpus(train, test)
 
 
@@ -292,7 +329,7 @@ Recognizing Textual Entailment Challenge, SemEval 2013, pages 263-274. No text o
 
 def write_card(out: Path, data: Corpus, report: dict, minutes: float, epochs: int, semeval: bool) -> None:
     rows = []
-    for origin in ("written", "bank", "augmented", "semeval"):
+    for origin in ("written", "bank", "augmented", "semeval", "semeval-cross"):
         c = Counter(p.label for p in data.train if p.origin == origin)
         if c:
             rows.append(f"| {origin} | " + " | ".join(str(c[label]) for label in LABELS) + " |")
