@@ -57,13 +57,15 @@ class Service:
             if self._interviewer is None:
                 from interviewer.interview.interviewer import Interviewer
                 from interviewer.interview.llm_policy import LLMPolicy
+                from interviewer.interview.profile import load_profile
                 from interviewer.scoring.engine import AnswerScorer
                 from interviewer.scoring.scorer import OfflineScorer
 
                 embedder = self.index.embedder if self.settings.embedding.provider == "local" else None
                 scorer = AnswerScorer(self.settings, OfflineScorer(embedder))
                 policy = LLMPolicy(self.settings.llm) if self.settings.llm.configured else None
-                self._interviewer = Interviewer(self.bank, scorer, self.store, self.index, policy)
+                profile = load_profile(self.settings.profile_file)
+                self._interviewer = Interviewer(self.bank, scorer, self.store, self.index, policy, profile)
             return self._interviewer
 
     def warm_up(self) -> None:

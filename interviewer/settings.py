@@ -115,6 +115,11 @@ class Settings(BaseSettings):
         description="Index, sessions and reports live here. Default: $XDG_DATA_HOME/interviewer.",
     )
     knowledge_dir: Path = Field(default=PACKAGE_DIR / "knowledge", description="The question bank (YAML).")
+    profile_path: Path | None = Field(
+        default=None,
+        description="The company and team profile the interviewer answers questions from (YAML); default: "
+        "profile.yaml in the knowledge directory.",
+    )
     evals_dir: Path = Field(default=REPO_ROOT / "evals", description="Eval data and thresholds.")
     host: str = Field(default="127.0.0.1", description="Address the web app binds to.")
     port: int = Field(default=7860, ge=1, le=65535, description="Port the web app listens on.")
@@ -130,6 +135,14 @@ class Settings(BaseSettings):
     @property
     def index_dir(self) -> Path:
         return self.data_dir / "index"
+
+    @property
+    def profile_file(self) -> Path:
+        """The profile: `profile_path`, else profile.yaml in the knowledge directory, else the shipped one."""
+        if self.profile_path is not None:
+            return self.profile_path
+        own = self.knowledge_dir / "profile.yaml"
+        return own if own.is_file() else PACKAGE_DIR / "knowledge" / "profile.yaml"
 
     @property
     def rubric_vectors_file(self) -> Path:

@@ -39,7 +39,9 @@ def register(sub: argparse._SubParsersAction) -> None:
         help="simulate only these personas (default: all twelve), e.g. for a quick run on a paid model",
     )
     ev.add_argument("--judge", action="store_true", help="also ask the LLM endpoint to judge interviewer behaviour")
-    ev.add_argument("--split", choices=["dev", "test"], default="test", help="scoring split (default: test)")
+    ev.add_argument(
+        "--split", choices=["dev", "test"], default="test", help="split of the scoring and turns suites (default: test)"
+    )
     ev.add_argument("--semeval", type=Path,
                     help="SemEval-2013 train.csv for the external scoring figures (default: ../shared/data/semeval2013/"
                     "train.csv beside the repository, when present)")  # fmt: skip

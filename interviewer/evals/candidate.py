@@ -38,6 +38,14 @@ class Memory:
     covered: set[str] = field(default_factory=set)
 
 
+CLARIFYING = (  # asked before the first answer by a persona that clarifies; most do not start with the key phrase
+    "Before I answer, can I ask what we're deploying to?",
+    "Quick question first: what scale are we talking about here?",
+    "Sorry, just to check, how big is the team I'd be working with?",
+    "Before I start, should I assume we're on Postgres?",
+    "Hmm, how much time do we have for this, roughly?",
+    "Can I ask whether this is a greenfield project or an existing codebase?",
+)
 CLOSINGS = (  # how people end the questions at the wrap-up: every one of them closes the interview
     "No, that's all. Thank you.",
     "Thank you, this was helpful.",
@@ -65,6 +73,7 @@ class OfflineCandidate:
     ):
         self.persona, self.bank, self.labelled = persona, bank, labelled
         self.rng = random.Random(f"{persona.name}:{seed}")
+        self.seed = seed
         self.use_labelled = use_labelled
         self.memory: dict[str, Memory] = {}
         self.wrap_up_turns = 0
@@ -91,6 +100,9 @@ class OfflineCandidate:
             return Said(gibberish(self.rng), "gibberish")
         if p.mode == "idk":
             return Said("I don't know.", "idk")
+        if p.clarifies and memory.turns == 0 and len(self.memory) == 1:
+            pick = random.Random(f"clarify:{p.name}:{self.seed}").choice(CLARIFYING)  # its own draw: answers unchanged
+            return Said(pick, "clarify")
         if p.opener and memory.turns == 0:
             return Said(p.opener, "repeat-request" if "repeat" in p.opener else "minute")
         if p.mode == "parrot":

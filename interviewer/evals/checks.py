@@ -18,7 +18,7 @@ from interviewer.evals.simulate import Dialogue, Exchange, item_of, targets_of
 from interviewer.interview.follow_ups import claims_to_press, quote
 from interviewer.interview.models import Turn
 from interviewer.interview.report import build_report
-from interviewer.interview.utterances import ACKS, WARM_ACKS, WARM_FROM
+from interviewer.interview.utterances import ACKS, TEMPLATES, WARM_ACKS, WARM_FROM
 
 MAX_WORDS = 70  # about 25 seconds of speech: longer turns lose a listener
 # Briefings may run longer: the scenario's setup, read once, and a stage change, which tells the facts the candidate
@@ -265,6 +265,7 @@ def non_answers_handled(d: Dialogue, rate: Rate) -> None:
             "idk": MOVED_ON,
             "repeat-request": {"repeat"},
             "minute": {"wait"},
+            "clarify": {"clarify"},
         }.get(said.kind, {"clarify", "follow-up", "probe"} | MOVED_ON)
         false_ack = said.kind in ("empty", "gibberish") and first.text.startswith(tuple(ACKS))  # "got it" to noise
         ok = first.kind in expected and not credited and not false_ack
@@ -281,6 +282,18 @@ def acks_fit(d: Dialogue, rate: Rate) -> None:
             continue
         first = ex.replies[0].text
         rate.add(not first.startswith(tuple(WARM_ACKS)), f"{score:.1f} {ex.said.text[:40]!r} -> {first[:40]!r}")
+
+
+def clarifications_answered(d: Dialogue, rate: Rate) -> None:
+    """A clarifying question gets a real reply (the profile's answer, or an honest "that's open, assume and say
+    so"), is not scored, and leaves the question open for the answer."""
+    for ex in d.exchanges:
+        if ex.said.kind != "clarify" or not ex.replies:
+            continue
+        first = ex.replies[0]
+        real = first.text.startswith("Good question. ") or first.text in TEMPLATES["clarify-open"]
+        ok = first.kind == "clarify" and real and ex.turn.score is None
+        rate.add(ok, f"{ex.said.text!r} -> {first.kind}: {first.text[:60]!r}")
 
 
 def polite_close(d: Dialogue, rate: Rate) -> None:

@@ -67,6 +67,7 @@ def summarise(suite: str, harness: Harness, dialogues: list[Dialogue]) -> dict[s
         checks.report_agrees(bank, d, rates["report_agrees_rate"])
         checks.acks_fit(d, rates["acks_fit_rate"])
         checks.polite_close(d, rates["polite_close_rate"])
+        checks.clarifications_answered(d, rates["clarifications_answered_rate"])
         if suite != "scenario":
             checks.challenge_rate(d, rates["challenge_rate"])
         if suite == "scenario":

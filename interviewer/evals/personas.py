@@ -109,6 +109,7 @@ class Persona:
     filler: tuple[str, ...] = ()
     filler_count: int = 0
     opener: str | None = None  # a non-answer said before the first answer on each item
+    clarifies: bool = False  # asks a clarifying question before its first answer of the interview
     mode: str = "compose"  # compose, empty, gibberish, idk, off-topic, parrot, inject
     labelled: str | None = None  # kind of labelled answer to use for the first answer, when the question has one
     expected: str = field(default="low")  # high, mid or low: where its scores should land relative to others
@@ -118,7 +119,14 @@ PERSONAS: dict[str, Persona] = {
     p.name: p
     for p in [
         Persona("strong", "states every key point", coverage=1.0, labelled="strong", expected="high"),
-        Persona("average", "states about half the key points", coverage=0.5, labelled="adequate", expected="mid"),
+        Persona(
+            "average",
+            "asks a clarifying question first, then states about half the key points",
+            coverage=0.5,
+            labelled="adequate",
+            expected="mid",
+            clarifies=True,
+        ),
         Persona("weak", "states one key point, vaguely", coverage=0.2, on_follow_up="vague", labelled="weak"),
         Persona(
             "rambling",

@@ -162,6 +162,8 @@ def _details(res: dict[str, Any]) -> list[str]:
         ]
     for miss in res.get("misses") or []:
         lines.append(f"- retrieval miss: {miss['query']!r} expected {miss['expected']}, got {miss['got']}")
+    for m in res.get("misread") or []:
+        lines.append(f"- turn misread: {_code(m['text'])!r} ({m['phase']}) is {m['kind']}, read as {m['got']}")
     return lines
 
 

@@ -15,7 +15,7 @@ import yaml
 from interviewer.bank.loader import Bank
 from interviewer.settings import REPO_ROOT, Settings
 
-SUITES = ("retrieval", "scoring", "dialogue", "scenario", "robustness", "voice")
+SUITES = ("retrieval", "scoring", "dialogue", "scenario", "robustness", "voice", "turns")
 LOWER_IS_BETTER = {
     "injection_inflations",
     "wrong_quoted_as_evidence",
@@ -194,6 +194,14 @@ def _voice(settings: Settings, bank: Bank, harness: Any, args: argparse.Namespac
     return voice.run_suite(settings, bank, OFFLINE, harness.interviewer.scorer.offline, tick)
 
 
+def _turns(settings: Settings, bank: Bank, harness: Any, args: argparse.Namespace, tick: Tick) -> dict[str, Any]:
+    from interviewer.evals import turns
+
+    result = turns.run_suite(settings.evals_dir / "turns", args.split, harness.interviewer.turns)
+    tick()
+    return result
+
+
 def _judge(settings: Settings, bank: Bank, dialogues: list[Any]) -> dict[str, Any]:
     from interviewer.evals import checks
     from interviewer.evals.behaviour_judge import BehaviourJudge
@@ -249,6 +257,7 @@ RUNNERS: dict[str, Callable[..., dict[str, Any]]] = {
     "scenario": _dialogues("scenario"),
     "robustness": _robustness,
     "voice": _voice,
+    "turns": _turns,
 }
 
 

@@ -19,10 +19,12 @@ from interviewer.interview.follow_ups import FollowUps
 from interviewer.interview.inputs import clean_answer
 from interviewer.interview.llm_policy import InvalidMove, LLMPolicy
 from interviewer.interview.models import Plan, Session, Turn, TurnResult
-from interviewer.interview.nonanswers import answer_candidate_question, classify, closes, small_talk_kind
+from interviewer.interview.nonanswers import small_talk_kind
+from interviewer.interview.profile import DEFAULT_PROFILE, Profile, load_profile
 from interviewer.interview.scenario_flow import ScenarioFlow
 from interviewer.interview.selection import next_question
 from interviewer.interview.store import SessionStore
+from interviewer.interview.turn_reader import TurnReader
 from interviewer.interview.utterances import Voice
 from interviewer.resilience import turn_budget
 from interviewer.scoring.models import AnswerScore, Engine, Speech, with_speech
@@ -56,8 +58,11 @@ class Interviewer:
         store: SessionStore,
         index: BankIndex | None = None,
         policy: LLMPolicy | None = None,
+        profile: Profile | None = None,
     ):
         self.bank, self.scorer, self.store, self.index, self.policy = bank, scorer, store, index, policy
+        self.profile = profile or load_profile(DEFAULT_PROFILE)
+        self.turns = TurnReader(index.embedder.embed_documents if index is not None else None)
         self.scenarios = ScenarioFlow(bank)
         self.follow_ups = FollowUps(bank, index)
 
@@ -66,6 +71,7 @@ class Interviewer:
         """Load the model and embed every rubric now, so no candidate waits for it (a few seconds; with
         `cache_file`, the rubric vectors of an earlier run are reused)."""
         self.scorer.warm(all_rubrics(self.bank), cache_file=cache_file)
+        self.turns.warm()
 
     def start(self, plan: Plan, session_id: str | None = None) -> Session:
         if plan.scenario:
@@ -91,7 +97,8 @@ class Interviewer:
         state = session.state
         state.turn_counter += 1
         step = _Step(self._voice(session))
-        kind = classify(text) if state.phase in ("questions", "scenario") else "answer"
+        asking = state.phase in ("questions", "scenario")
+        kind = self.turns.kind(text, prompt=self._current_prompt(session)) if asking else "answer"
         stage = ItemRef.parse(state.current).stage if state.phase == "scenario" and state.current else None
         candidate = Turn(role="candidate", text=text, kind=kind, question_id=state.current, stage=stage)
         if state.phase == "done":
@@ -101,7 +108,7 @@ class Interviewer:
         elif kind == "small-talk":
             out = [self._say(session, step.voice.say(small_talk_kind(text)), "small-talk")]
         elif kind != "answer":
-            out = self._non_answer(session, kind, step.voice)
+            out = self._non_answer(session, kind, step.voice, text)
         else:
             out = self._answer(session, candidate, text, step_audio, step)
             if step.score is not None and speech is not None:
@@ -244,17 +251,25 @@ class Interviewer:
 
     def _wrap_up(self, session: Session, text: str, voice: Voice) -> list[Turn]:
         state = session.state
-        if closes(text) or state.wrap_up_questions >= MAX_WRAP_UP_QUESTIONS or not text.strip():
+        if (
+            self.turns.kind(text, "wrap-up") == "closing"
+            or state.wrap_up_questions >= MAX_WRAP_UP_QUESTIONS
+            or not text.strip()
+        ):
             state.phase = "done"
             return [Turn(role="interviewer", text=voice.say("close"), kind="close")]
         state.wrap_up_questions += 1
-        reply = answer_candidate_question(text) or voice.say("unknown-question")
+        reply = self.profile.answer(text) or voice.say("unknown-question")
         return [Turn(role="interviewer", text=f"{reply} {voice.say('anything-else')}", kind="wrap-up-answer")]
 
     # --- non-answers --------------------------------------------------------------------------------------
-    def _non_answer(self, session: Session, kind: str, voice: Voice) -> list[Turn]:
+    def _non_answer(self, session: Session, kind: str, voice: Voice, text: str = "") -> list[Turn]:
         state = session.state
-        said = {"minute": "wait", "clarify": "clarify"}
+        said = {"minute": "wait"}
+        if kind == "clarify":  # answered from the profile, or honestly left open; never scored
+            known = self.profile.answer(text)
+            reply = f"Good question. {known} {voice.say('go-on')}" if known else voice.say("clarify-open")
+            return [self._say(session, reply, "clarify")]
         if kind == "repeat":
             return [self._say(session, f"{voice.say('repeat')} {self._current_prompt(session)}", "repeat")]
         if kind in said:

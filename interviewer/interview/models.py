@@ -24,6 +24,7 @@ class Plan(BaseModel):
     scenario: str | None = None
     seed: int = 0
     max_follow_ups: int = Field(default=2, ge=0, le=2)
+    first: str | None = Field(default=None, description="A bank question to ask first (practising a suggestion).")
 
 
 class Turn(BaseModel):

@@ -64,8 +64,20 @@ _PATTERNS: list[tuple[TurnKind, re.Pattern[str], int]] = [  # kind, pattern, max
 ]
 
 
+_ASKS_FIRST = re.compile(
+    r"\b(before i (answer|start|dive|go)|can i ask|could i ask|may i ask|quick question|"
+    r"just to (check|clarify|confirm)|are we (talking|assuming|using|deploying|building)|should i assume|"
+    r"can i assume|do we (have|know|use)|"
+    r"what (kind|sort|type) of|what scale|how (much|many|long|big)|is (this|it|there|that) (a|an|for|on|in)\b)",
+    re.I,
+)  # fmt: skip
+CLARIFY_WORDS = 30  # a clarifying question is short; a longer turn that ends with "?" is an answer that asks back
+
+
 def classify(text: str) -> TurnKind:
-    """What kind of turn this is. Anything long enough to be an answer is treated as one."""
+    """What kind of turn this is. Anything long enough to be an answer is treated as one. A short turn that asks
+    about the question before answering it ("Before I answer, can I ask what we're deploying to?") is a
+    clarification, wherever the asking words are, and is never scored."""
     stripped = text.strip()
     words = len(stripped.split())
     if words == 0:
@@ -75,37 +87,13 @@ def classify(text: str) -> TurnKind:
     for kind, pattern, max_words in _PATTERNS:
         if words <= max_words and pattern.search(stripped):
             return kind
+    if words <= CLARIFY_WORDS and stripped.endswith("?") and _ASKS_FIRST.search(stripped):
+        return "clarify"
     return "answer"
 
 
-_CANDIDATE_QUESTIONS: list[tuple[re.Pattern[str], str]] = [
-    (
-        re.compile(r"\b(next steps?|hear back|timeline|process)\b", re.I),
-        "Good question. After today the team compares notes, and you'd usually hear back within a week.",
-    ),
-    (
-        re.compile(r"\b(team|culture|work together|collaborat)\w*", re.I),
-        "It's a small team that values short feedback loops, blameless reviews and writing things down.",
-    ),
-    (
-        re.compile(r"\b(typical day|day to day|day-to-day|week look)\b", re.I),
-        "A typical week mixes feature work, code review and some on-call, with time set aside for clean-up.",
-    ),
-    (
-        re.compile(r"\b(stack|technolog|tools|python version|framework)\w*", re.I),
-        "Mostly Python services with FastAPI and Postgres, deployed in containers, with CI on every pull request.",
-    ),
-    (
-        re.compile(r"\b(challeng|hardest|problem)\w*", re.I),
-        "The biggest challenge right now is scaling reliability as traffic grows, without slowing the team down.",
-    ),
-    (
-        re.compile(r"\b(remote|office|hybrid|location)\b", re.I),
-        "The team is hybrid; most people come in a couple of days a week.",
-    ),
-]
 NO_MORE = re.compile(r"^\W*(no|nope|nothing|that'?s (all|it)|i'?m good|not really|no,? thanks?)\b", re.I)
-_DONE = re.compile(
+DONE = re.compile(
     r"\b(that'?s (all|it|everything)|no (more|other|further) questions?|(nothing|none) (else|more|from me|for now)|"
     r"i'?m (all )?(good|set|done)|all good|i think i'?m good|that (covers|answers) (it|everything))\b",
     re.I,
@@ -118,7 +106,7 @@ def closes(text: str) -> bool:
     """At the wrap-up, whether the candidate is done: "no", "thanks, that's all", "Thank you, this was helpful",
     "no more questions from me". A turn that also asks something ("Thanks! What's the team like?") is a question,
     unless it says outright that there are no more."""
-    if NO_MORE.search(text) or _DONE.search(text):
+    if NO_MORE.search(text) or DONE.search(text):
         return True
     return bool(_THANKS.search(text)) and "?" not in text
 
@@ -134,10 +122,3 @@ def small_talk_kind(text: str) -> SmallTalk:
     if _THANKS.search(text):
         return "small-talk-thanks"
     return "small-talk"
-
-
-def answer_candidate_question(text: str) -> str | None:
-    for pattern, reply in _CANDIDATE_QUESTIONS:
-        if pattern.search(text):
-            return reply
-    return None

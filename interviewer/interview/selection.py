@@ -24,6 +24,9 @@ def _pool(bank: Bank, session: Session) -> list[Question]:
 
 
 def next_question(bank: Bank, index: BankIndex | None, session: Session) -> Question | None:
+    first = session.plan.first
+    if first and first not in session.state.asked and first in {q.id for q in bank.questions}:
+        return bank.question(first)  # the question the candidate chose to practise
     pool = _pool(bank, session)
     if not pool:
         return None

@@ -31,9 +31,10 @@ TEMPLATES: dict[str, list[str]] = {
         "Great. Take it away whenever you're ready.",
     ],
     "skip": ["That's fine, let's move on.", "No problem, we'll skip that one.", "Okay, let's leave that one."],
-    "clarify": [
-        "Fair question. There's no trick: answer it the way you'd approach it in your own work.",
-        "Good question. Interpret it broadly and tell me how you'd actually handle it.",
+    "go-on": ["With that in mind, how would you approach it?", "Go ahead from there.", "Take it from there."],
+    "clarify-open": [
+        "That's open, so assume whatever is typical for a small product team, and say what you're assuming.",
+        "I'll leave that to you: make a reasonable assumption, say it out loud, and go from there.",
     ],
     "hint-decline": [
         "I can't help with that one in this interview, but give it your best shot.",
@@ -48,7 +49,7 @@ TEMPLATES: dict[str, list[str]] = {
         "We're nearly out of time. Is there anything you'd like to ask me?",
     ],
     "anything-else": ["Anything else you'd like to know?", "Any other questions?"],
-    "unknown-question": ["I don't have a good answer to that one, but the recruiter can follow up."],
+    "unknown-question": ["I honestly don't know that one; the recruiter can find out for you."],
     "close": [
         "Thanks for your time today, that's the end of the interview. Your report is ready.",
         "That's a wrap. Thanks for talking with me; your report is ready.",

@@ -49,7 +49,10 @@ class Handlers:
                 _last_said(session), _setup_box(open_=False))  # fmt: skip
 
     def resume(self, session_id: str) -> tuple:
-        """Restore a tab from `?session=ID` after a reload."""
+        """Restore a tab from `?session=ID` after a reload, or start practising a suggested question
+        (`?practise=QUESTION_ID`, from the History tab)."""
+        if (session_id or "").startswith("practise:"):
+            return self.practise(session_id.removeprefix("practise:"))
         valid = bool(SESSION_ID.fullmatch(session_id or ""))  # the id comes from the URL: never echo it back
         session = self.service.load(session_id) if valid else None
         if session is None:
@@ -59,6 +62,19 @@ class Handlers:
         panel = views.feedback_html(views.last_scored(session)) if practice else _realistic_panel()
         return (session.id, views.chat_messages(session), views.status_line(session), panel,
                 "Welcome back: the interview continues where you left it.", "", _setup_box(open_=False))  # fmt: skip
+
+    def practise(self, question_id: str) -> tuple:
+        """A practice session that opens with the chosen bank question, at its track and level."""
+        known = {q.id: q for q in self.service.bank.questions}
+        question = known.get(question_id)
+        if question is None:  # from the URL: never echoed back
+            return ("", [], "Not started", views.feedback_html(None), "That question is not in the bank.", "",
+                    _setup_box(open_=True))  # fmt: skip
+        plan = Plan(tracks=[question.track], level=question.level, questions=1, mode="practice", first=question.id)
+        session = self.service.start(plan)
+        log.info("session %s started to practise %s", session.id, question.id)
+        return (session.id, views.chat_messages(session), views.status_line(session), views.feedback_html(None),
+                "Practising the question you chose.", _last_said(session), _setup_box(open_=False))  # fmt: skip
 
     # --- answering ----------------------------------------------------------------------------------------
     def send(self, session_id: str, text: str, pending: Any) -> Iterator[tuple]:

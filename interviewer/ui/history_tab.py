@@ -38,7 +38,8 @@ def history_view(service: Service, track: str, level: str) -> tuple[list[list[ob
     chart = trend_chart(competency_trends(rows))
     picks = recommend(service.bank, rows, [track] if track else list(TRACKS), level or "intermediate", n=5)
     items = "".join(
-        f"<li><b>{html.escape(p['question'])}</b><br><span class=muted>{html.escape(p['why'])}</span></li>"
+        f"<li><b>{html.escape(p['question'])}</b><br><span class=muted>{html.escape(p['why'])}</span> "
+        f'<a class=practise href="?practise={html.escape(p["id"])}">Practise this question</a></li>'
         for p in picks
     )
     recs = f"<h3>Practise next</h3><ol class=recs>{items}</ol>" if items else "<p>Nothing to recommend yet.</p>"

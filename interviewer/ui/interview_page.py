@@ -46,7 +46,10 @@ SPEAK_JS = """(on, text) => {
   }
   return [];
 }"""
-SESSION_FROM_URL_JS = "() => new URLSearchParams(window.location.search).get('session') || ''"
+SESSION_FROM_URL_JS = """() => {
+  const p = new URLSearchParams(window.location.search);
+  return p.get('session') || (p.get('practise') ? 'practise:' + p.get('practise') : '');
+}"""
 
 
 class Widgets(SimpleNamespace):
@@ -164,6 +167,6 @@ def _wire(w: Widgets, h: Handlers, tts: str, page: gr.Blocks) -> None:
     w.refresh.click(h.report, [w.sid], report_out, api_name="report")
     url_sid = gr.Textbox(visible=False)
     loaded = page.load(None, None, [url_sid], js=SESSION_FROM_URL_JS)
-    loaded.then(h.resume, [url_sid], session_out, api_name="resume").then(
-        h.report, [w.sid], report_out, api_visibility="private"
-    )
+    resumed = loaded.then(h.resume, [url_sid], session_out, api_name="resume")
+    resumed.then(h.report, [w.sid], report_out, api_visibility="private")
+    resumed.then(None, [w.sid], None, js=SET_URL_JS)  # ?practise=ID becomes the new session's address

@@ -4,7 +4,7 @@ import pytest
 
 from interviewer.bank.loader import Bank
 from interviewer.bank.models import RedFlag
-from interviewer.evals.candidate import Item, OfflineCandidate, View
+from interviewer.evals.candidate import CLARIFYING, Item, OfflineCandidate, View
 from interviewer.evals.personas import INJECTION, PERSONAS, claim, committable
 from interviewer.evals.scoring import load_labelled
 from interviewer.scoring.guards import injection_spans, precheck
@@ -42,7 +42,11 @@ def _item(bank: Bank) -> Item:
 def _first(bank: Bank, persona: str, labelled: bool = False) -> object:
     by_kind = {(i.question_id, i.kind): i for i in load_labelled(REPO_ROOT / "evals" / "scoring")}
     candidate = OfflineCandidate(PERSONAS[persona], bank, by_kind, seed=0, use_labelled=labelled)
-    return candidate.respond(View("questions", _item(bank), "question", _item(bank).prompt))
+    said = candidate.respond(View("questions", _item(bank), "question", _item(bank).prompt))
+    if said.kind == "clarify":  # the average candidate asks first, once per interview, then answers
+        assert said.text in CLARIFYING and not said.covers
+        said = candidate.respond(View("questions", _item(bank), "clarify", "Good question. Go ahead from there."))
+    return said
 
 
 def test_composed_answers_carry_their_ground_truth(bank: Bank) -> None:
@@ -78,7 +82,7 @@ def test_follow_ups_are_answered_by_persona(bank: Bank) -> None:
     for persona, expected in (("average", "answer"), ("weak", "answer"), ("panicker", "idk")):
         candidate = OfflineCandidate(PERSONAS[persona], bank, {}, seed=0, use_labelled=False)
         first = candidate.respond(View("questions", item, "question", item.prompt))
-        if first.kind == "minute":  # the panicker stalls first
+        if first.kind in ("minute", "clarify"):  # the panicker stalls first; the average candidate asks first
             first = candidate.respond(View("questions", item, "wait", "Take your time."))
         missed = next(k.id for k in item.points if k.id not in first.covers)
         said = candidate.respond(View("questions", item, "follow-up", "So?", targets=(missed,)))

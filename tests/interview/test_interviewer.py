@@ -96,7 +96,7 @@ def test_same_seed_same_transcript(interviewer: Interviewer) -> None:
         ("Could you repeat that?", "repeat", lambda s, t: s.state.last_question_text in t),
         ("Give me a minute.", "wait", lambda s, t: "time" in t.lower() or "rush" in t.lower() or "wait" in t.lower()),
         ("Hi, how are you?", "small-talk", lambda s, t: "ready" in t.lower()),
-        ("What do you mean by workloads?", "clarify", lambda s, t: "question" in t.lower()),
+        ("What do you mean by workloads?", "clarify", lambda s, t: "assum" in t.lower() and "no trick" not in t),
         ("Can you give me a hint?", "hint-declined", lambda s, t: "first" in t.lower()),
     ],
 )

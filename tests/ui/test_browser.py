@@ -240,6 +240,15 @@ def test_history_lists_sessions_and_recommends(page: Any, app_url: str) -> None:
     )
     assert session in page.locator("#history-report").inner_text()
     assert page.locator("#history-report-charts svg").count() >= 1
+    suggested = page.locator("#history-recs li b").first.inner_text()  # a suggestion starts a practice on it
+    page.locator("#history-recs a.practise").first.click()
+    page.wait_for_function(
+        "(q) => /session=[0-9a-f]+/.test(window.location.search) && document.querySelector('#chat').innerText"
+        ".includes(q)",
+        arg=suggested,
+        timeout=60_000,
+    )
+    assert session not in page.url
 
 
 def test_llm_engine_is_named_and_its_failure_is_visible(page: Any, llm_app_url: tuple[str, Any]) -> None:
