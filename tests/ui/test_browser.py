@@ -260,3 +260,18 @@ def test_llm_engine_is_named_and_its_failure_is_visible(page: Any, llm_app_url: 
     assert "the offline engine decided this turn" in page.locator("#notice").inner_text()
     assert "offline (llm failed" in page.locator("#feedback").inner_text()
     assert server.chat_requests(), "the configured endpoint was never called"
+
+
+def test_a_clarification_is_answered_and_a_wrong_claim_challenged(page: Any, app_url: str) -> None:
+    page.goto(f"{app_url}?practise=pyd-gil-concurrency")  # as a History suggestion opens it
+    page.wait_for_function("() => location.search.includes('session=')", timeout=TURN_TIMEOUT_MS)
+    wait_idle(page)
+    assert "GIL" in page.locator("#chat").inner_text()
+    chat = send(page, "Before I answer, can I ask what we're deploying to?")
+    assert "containers on AWS" in chat.split("deploying to?")[-1]  # answered from the profile
+    assert not re.search(r"\d+\.\d/10", page.locator("#feedback").inner_text())  # not scored
+    chat = send(page, "Honestly I'd just use threads for everything, the GIL lets them all run Python code in "
+                "parallel on all the cores.")  # fmt: skip
+    reply = chat.split("on all the cores.")[-1]
+    assert 'You said "' in reply and "How sure are you" in reply
+    assert "Makes sense" not in reply and "Good, thank you" not in reply
