@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Iterable
 
@@ -10,6 +11,7 @@ from interviewer.bank.models import (
     MIN_FLAG_PHRASINGS,
     MIN_MISCONCEPTIONS,
     MIN_PHRASINGS,
+    Clarification,
     KeyPoint,
     Question,
     RedFlag,
@@ -40,14 +42,43 @@ def contrast_problems(points: Iterable[KeyPoint], flags: Iterable[RedFlag], wher
     return problems
 
 
+GIVEAWAY_WORDS = 4  # a clarification sharing this many words in a row with a key point or a fact gives it away
+
+
+def _runs(text: str) -> set[tuple[str, ...]]:
+    words = re.findall(r"[a-z0-9]+", text.lower())
+    return {tuple(words[i : i + GIVEAWAY_WORDS]) for i in range(len(words) - GIVEAWAY_WORDS + 1)}
+
+
+def giveaways(clarifications: Iterable[Clarification], secrets: dict[str, str], what: str) -> list[str]:
+    """A clarification that says part of what the candidate should come up with (a key point) or earn (a
+    scenario's fact) in the same words."""
+    problems = []
+    for c in clarifications:
+        said = _runs(c.answer)
+        problems += [
+            f"clarification {c.asks[0]!r} gives away {what} {sid!r}"
+            for sid, text in secrets.items()
+            if said & _runs(text)
+        ]
+    return problems
+
+
 def _check_question(q: Question, competencies: set[str]) -> list[str]:
     problems = contrast_problems(q.key_points, q.red_flags)
+    problems += giveaways(q.clarifications, {k.id: " ".join([k.text, *k.phrasings]) for k in q.key_points}, "key point")
     if competencies and q.competency not in competencies:
         problems.append(f"competency {q.competency!r} is not in competencies.yaml")
     local = [k.id for k in q.key_points] + [r.id for r in q.red_flags]
     problems += [f"key point / red flag id {d!r} is used twice" for d in _duplicates(local)]
+    points = {k.id for k in q.key_points}
     for f in q.follow_ups:
         problems += [f"follow-up {f.text!r} targets unknown id {t!r}" for t in f.targets if t not in local]
+        problems += [
+            f"follow-up {f.text!r} presupposes {t!r}, which is not one of its key points"
+            for t in f.presupposes
+            if t not in points
+        ]
     return problems
 
 
@@ -58,6 +89,8 @@ def _check_scenario(s: Scenario, competencies: set[str]) -> list[str]:
     problems += [f"stage id {d!r} is used twice" for d in _duplicates(st.id for st in s.stages)]
     problems += [f"red flag id {d!r} is used twice" for d in _duplicates(r.id for r in s.red_flags)]
     problems += contrast_problems([], s.red_flags)
+    facts = {f.id: f.text for st in s.stages for f in st.facts}
+    problems += giveaways(s.clarifications, facts, "the fact")
     for n, st in enumerate(s.stages):
         earlier = {f.id for prev in s.stages[:n] for f in prev.facts}
         before = {a.id for a in s.stages[n - 1].expected_actions} if n else set()

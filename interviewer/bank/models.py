@@ -7,6 +7,8 @@ point at exactly what they press on.
 
 from __future__ import annotations
 
+import re
+from collections.abc import Sequence
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
@@ -73,6 +75,34 @@ class FollowUp(Model):
     targets: list[Slug] = Field(
         default_factory=list, description="Ids of the key points or red flags this follow-up presses on."
     )
+    presupposes: list[Slug] = Field(
+        default_factory=list,
+        description='Ids of key points the candidate must have made for the follow-up to make sense ("What stops '
+        'the same N+1 pattern creeping back?" needs the root cause named); it is not asked otherwise.',
+    )
+
+
+Ask = Annotated[str, StringConstraints(strip_whitespace=True, to_lower=True, min_length=2, max_length=60)]
+
+
+class Clarification(Model):
+    """What the interviewer assumes about one thing a candidate may ask before answering (the scale, the stack,
+    the team, a constraint), and the words that show a question is about it."""
+
+    asks: list[Ask] = Field(min_length=1, description="Word beginnings, lower case, that show a question asks this.")
+    answer: Text = Field(description="The interviewer's reply, one or two plain spoken sentences.")
+
+
+def clarify(topics: Sequence[Clarification], question: str) -> str | None:
+    """The answer of the topic the question names most (ties: the first listed), or None. Asks match as word
+    beginnings, so "scal" matches "scale" and "scaling"."""
+    low = " ".join(question.lower().split())
+    best: tuple[int, str] | None = None
+    for topic in topics:
+        hits = sum(bool(re.search(rf"\b{re.escape(a)}", low)) for a in topic.asks)
+        if hits and (best is None or hits > best[0]):
+            best = (hits, " ".join(topic.answer.split()))
+    return best[1] if best else None
 
 
 class Question(Model):
@@ -86,6 +116,11 @@ class Question(Model):
     key_points: list[KeyPoint] = Field(min_length=3)
     red_flags: list[RedFlag] = Field(min_length=2)
     follow_ups: list[FollowUp] = Field(min_length=2)
+    clarifications: list[Clarification] = Field(
+        default_factory=list,
+        description="What the interviewer assumes when the candidate asks before answering (scale, stack, team, "
+        "constraints); asked about anything else, the company profile answers or the interviewer says it is open.",
+    )
     tags: list[Slug] = Field(min_length=1)
     source: Source
 
@@ -134,6 +169,11 @@ class Scenario(Model):
     setup: Text = Field(description="The situation as told to the candidate.")
     stages: list[Stage] = Field(min_length=1)
     red_flags: list[RedFlag] = Field(min_length=1, description="Red flags that apply across every stage.")
+    clarifications: list[Clarification] = Field(
+        default_factory=list,
+        description="What the interviewer can tell a candidate who asks about the situation (the stack, the traffic, "
+        "who is around); never a fact a stage makes the candidate earn.",
+    )
     tags: list[Slug] = Field(min_length=1)
     source: Source
 

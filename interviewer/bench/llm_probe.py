@@ -137,6 +137,6 @@ class TimedFollowUps(FollowUps):
         super().__init__(bank, index)
         self.probe = probe
 
-    def examples(self, session: Session) -> list[str]:
+    def examples(self, session: Session, result: AnswerScore | None = None) -> list[str]:
         with self.probe.span("examples"):
-            return super().examples(session)
+            return super().examples(session, result)

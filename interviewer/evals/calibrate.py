@@ -45,6 +45,7 @@ MATCH_GRID: dict[str, list[Any]] = {
     "rescue": [0.6, 0.7, 0.8, 0.9, 1.1],
     "rescue_cos": [0.2, 0.3, 0.35, 0.4, 0.45, 0.5],
     "veto_sure": [0.8, 0.85, 0.9, 1.1],
+    "veto_flag_negated": [0.6, 0.7, 0.8, 0.9, 1.1],
 }
 REF_GRID: dict[str, list[Any]] = {
     "rescue": [0.5, 0.6, 0.7, 0.8, 0.9, 1.1],
@@ -210,6 +211,7 @@ def main() -> int:
             veto_cover=1.1,
             veto_contra=1.1,
             veto_flag=1.1,
+            veto_flag_negated=1.1,
             convict=1.1,
             rescue=1.1,
             contra_min=0.0,

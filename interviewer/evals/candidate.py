@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import random
 from dataclasses import dataclass, field
 
@@ -45,6 +46,17 @@ CLARIFYING = (  # asked before the first answer by a persona that clarifies; mos
     "Before I start, should I assume we're on Postgres?",
     "Hmm, how much time do we have for this, roughly?",
     "Can I ask whether this is a greenfield project or an existing codebase?",
+)
+ASKED_FIRST = (  # said before answering anyway, in the same turn, by a persona that `asks_first`
+    "Are we talking about one service or several?",
+    "Can I assume this runs on Postgres?",
+    "Should I assume a small team here?",
+    "How much traffic are we talking about?",
+)
+UNSURE_LEADS = (  # "I don't know" mid-sentence, then an answer anyway: a persona that is `unsure_first`
+    "I don't know, I guess",
+    "Honestly I'm not sure, but maybe",
+    "No idea really, I think",
 )
 CLOSINGS = (  # how people end the questions at the wrap-up: every one of them closes the interview
     "No, that's all. Thank you.",
@@ -112,7 +124,14 @@ class OfflineCandidate:
         if view.last_kind in ("follow-up", "probe", "hint") and memory.answered:
             return self._follow_up(item, memory, view.targets)
         if not memory.answered:
-            return self._first_answer(item)
+            said = self._first_answer(item)
+            if p.unsure_first and len(self.memory) == 1 and memory.turns == 0 and said.text:
+                lead = random.Random(f"unsure:{p.name}:{self.seed}").choice(UNSURE_LEADS)  # answers unchanged
+                return dataclasses.replace(said, text=f"{lead} {said.text[:1].lower()}{said.text[1:]}", unsure=True)
+            if p.asks_first and len(self.memory) == 2 and memory.turns == 0 and said.text:
+                ask = random.Random(f"asks-first:{p.name}:{self.seed}").choice(ASKED_FIRST)  # answers unchanged
+                return dataclasses.replace(said, text=f"{ask} {said.text}", asked_first=ask)
+            return said
         return self._more(item, memory)
 
     def _first_answer(self, item: Item) -> Said:

@@ -134,6 +134,26 @@ def follow_up_hits(bank: Bank, d: Dialogue, follow_ups: Rate, probes: Rate, unat
             (probes if turn.kind == "probe" else follow_ups).add(hit, f"{turn.text!r} targets {targets}; said {truth}")
 
 
+def no_presupposition(bank: Bank, d: Dialogue, rate: Rate) -> None:
+    """A bank follow-up that presupposes key points ("What stops the same N+1 pattern creeping back?") is asked only
+    of a candidate who really made them, fully or in part (by the persona's truth, not the scorer's reading)."""
+    for ex, truth in truths(d):
+        for turn in ex.replies:
+            if turn.kind != "follow-up" or not turn.question_id or is_stage_key(turn.question_id):
+                continue
+            for f in bank.question(turn.question_id).follow_ups:
+                if f.presupposes and f.text in turn.text:
+                    said = truth.covers | truth.partial
+                    rate.add(set(f.presupposes) <= said, f"{f.text!r} presupposes {f.presupposes}; said {truth}")
+
+
+def main_reply(ex: Exchange) -> Turn:
+    """The interviewer's reply to what was said: after the short reply to a question the candidate asked before
+    answering (`asked_first_answered`), the turn that answers the answer."""
+    lead = ex.said.asked_first and len(ex.replies) > 1 and ex.replies[0].kind == "clarify"
+    return ex.replies[1] if lead else ex.replies[0]
+
+
 def challenged(ex: Exchange, turn: Turn) -> tuple[str, ...] | None:
     """The flags of the answer whose words a challenge quotes back ('You said "..."'), or None."""
     if 'You said "' not in turn.text or ex.turn.score is None:
@@ -152,8 +172,9 @@ def challenge_rate(d: Dialogue, rate: Rate) -> None:
         claims = ex.said.flags - {"prompt-injection"}  # an injection is set aside, not argued with
         committed = ex.said.kind == "answer" and not ex.dropped and bool(claims)
         if committed and left and item and not is_stage_key(item) and ex.turn.score and ex.turn.score.score is not None:
-            hit = bool(set(challenged(ex, ex.replies[0]) or ()) & truth.flags)
-            rate.add(hit, f"{sorted(claims)} in {ex.said.text[:50]!r} -> {ex.replies[0].text[:60]!r}")
+            reply = main_reply(ex)
+            hit = bool(set(challenged(ex, reply) or ()) & truth.flags)
+            rate.add(hit, f"{sorted(claims)} in {ex.said.text[:50]!r} -> {reply.text[:60]!r}")
         asked[item] = asked.get(item, 0) + sum(t.kind == "follow-up" for t in ex.replies)
 
 
@@ -254,7 +275,7 @@ def givens_fit(bank: Bank, d: Dialogue, rate: Rate) -> None:
 def non_answers_handled(d: Dialogue, rate: Rate) -> None:
     """A non-answer gets the right reply and never earns credit."""
     for ex in d.exchanges:
-        said, first = ex.said, ex.replies[0]
+        said, first = ex.said, main_reply(ex)
         if ex.turn.question_id is None or (said.kind == "answer" and not (said.off_topic or said.parrot)):
             continue
         score = ex.turn.score.score if ex.turn.score else None
@@ -280,7 +301,7 @@ def acks_fit(d: Dialogue, rate: Rate) -> None:
         score = ex.turn.score.score if ex.turn.score else None
         if ex.said.kind != "answer" or score is None or score >= WARM_FROM or not ex.replies:
             continue
-        first = ex.replies[0].text
+        first = main_reply(ex).text
         rate.add(not first.startswith(tuple(WARM_ACKS)), f"{score:.1f} {ex.said.text[:40]!r} -> {first[:40]!r}")
 
 
@@ -294,6 +315,36 @@ def clarifications_answered(d: Dialogue, rate: Rate) -> None:
         real = first.text.startswith("Good question. ") or first.text in TEMPLATES["clarify-open"]
         ok = first.kind == "clarify" and real and ex.turn.score is None
         rate.add(ok, f"{ex.said.text!r} -> {first.kind}: {first.text[:60]!r}")
+
+
+ASKED_FIRST_LEADS = tuple(t.split(":")[0] for t in (*TEMPLATES["asked-first"], *TEMPLATES["asked-first-open"]))
+
+
+def asked_first_answered(d: Dialogue, rate: Rate) -> None:
+    """A clarifying question asked before answering in the same turn ("Can I assume Postgres? I'd load it with
+    COPY...") gets its reply in front of the interviewer's next line, and the answer after it is scored (the
+    question itself is never quoted as evidence)."""
+    for ex in d.exchanges:
+        if ex.said.asked_first is None or not ex.replies:
+            continue
+        first, score = ex.replies[0], ex.turn.score
+        quoted = [k.evidence for k in score.key_points if k.evidence] if score else []
+        ok = (
+            first.text.startswith(ASKED_FIRST_LEADS)
+            and score is not None
+            and not any(ex.said.asked_first in q for q in quoted)
+        )
+        rate.add(ok, f"{ex.said.text[:60]!r} -> {first.kind}: {first.text[:60]!r}")
+
+
+def unsure_attempts_scored(d: Dialogue, rate: Rate) -> None:
+    """An answer that opens with "I don't know, I guess..." and answers anyway is an attempt: scored, never taken
+    for a skip."""
+    for ex in d.exchanges:
+        if ex.said.unsure and ex.replies:
+            score = ex.turn.score
+            ok = ex.turn.kind == "answer" and score is not None and score.score is not None
+            rate.add(ok, f"{ex.said.text[:60]!r} -> {ex.turn.kind}, {ex.replies[0].kind}: {ex.replies[0].text[:50]!r}")
 
 
 def polite_close(d: Dialogue, rate: Rate) -> None:

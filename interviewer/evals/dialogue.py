@@ -68,6 +68,9 @@ def summarise(suite: str, harness: Harness, dialogues: list[Dialogue]) -> dict[s
         checks.acks_fit(d, rates["acks_fit_rate"])
         checks.polite_close(d, rates["polite_close_rate"])
         checks.clarifications_answered(d, rates["clarifications_answered_rate"])
+        checks.asked_first_answered(d, rates["asked_first_answered_rate"])
+        checks.no_presupposition(bank, d, rates["no_presupposition_rate"])
+        checks.unsure_attempts_scored(d, rates["unsure_attempts_scored_rate"])
         if suite != "scenario":
             checks.challenge_rate(d, rates["challenge_rate"])
         if suite == "scenario":

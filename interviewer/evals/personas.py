@@ -94,6 +94,8 @@ class Said:
     source: str = "composed"
     off_topic: bool = False
     parrot: bool = False
+    asked_first: str | None = None  # a clarifying question said before the answer, in the same turn
+    unsure: bool = False  # opens with "I don't know" and answers anyway: an attempt, to be scored
 
 
 @dataclass(frozen=True)
@@ -110,6 +112,8 @@ class Persona:
     filler_count: int = 0
     opener: str | None = None  # a non-answer said before the first answer on each item
     clarifies: bool = False  # asks a clarifying question before its first answer of the interview
+    asks_first: bool = False  # opens its first answer to the second item with a clarifying question, then answers
+    unsure_first: bool = False  # opens its first answer of the interview with "I don't know, I guess ..." and answers
     mode: str = "compose"  # compose, empty, gibberish, idk, off-topic, parrot, inject
     labelled: str | None = None  # kind of labelled answer to use for the first answer, when the question has one
     expected: str = field(default="low")  # high, mid or low: where its scores should land relative to others
@@ -121,13 +125,22 @@ PERSONAS: dict[str, Persona] = {
         Persona("strong", "states every key point", coverage=1.0, labelled="strong", expected="high"),
         Persona(
             "average",
-            "asks a clarifying question first, then states about half the key points",
+            "asks a clarifying question first (and, on the next question, one before answering in the same turn), "
+            "then states about half the key points",
             coverage=0.5,
             labelled="adequate",
             expected="mid",
             clarifies=True,
+            asks_first=True,
         ),
-        Persona("weak", "states one key point, vaguely", coverage=0.2, on_follow_up="vague", labelled="weak"),
+        Persona(
+            "weak",
+            'states one key point, vaguely, and opens its first answer with "I don\'t know, I guess..."',
+            coverage=0.2,
+            on_follow_up="vague",
+            labelled="weak",
+            unsure_first=True,
+        ),
         Persona(
             "rambling",
             "buries a few key points in tangents",

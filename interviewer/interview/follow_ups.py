@@ -39,7 +39,7 @@ class FollowUps:
         if state.follow_ups_asked >= session.plan.max_follow_ups or result.score is None or state.current is None:
             return None
         missed = {k.id for k in result.key_points if k.verdict == "missing"} | {f.id for f in result.red_flags if f.id}
-        for text, targets in self._not_asked(session):
+        for text, targets in self._not_asked(session, made(result)):
             if set(targets) & missed:
                 return text
         return None
@@ -63,29 +63,38 @@ class FollowUps:
             return None
         target, evidence = wrong[0]
         state.follow_up_targets += [f"{current}:{target}", f"{current}:{quote(evidence)}"]
-        press = next((text for text, targets in self._not_asked(session) if target in targets), None)
+        press = next((text for text, targets in self._not_asked(session, made(result)) if target in targets), None)
         return f'You said "{quote(evidence)}". {press or CHALLENGE}'
 
     def next_unasked(self, session: Session) -> str | None:
         """The first follow-up not asked yet, whatever it presses on (a hint)."""
         return next((text for text, _ in self._not_asked(session)), None)
 
-    def examples(self, session: Session) -> list[str]:
-        """Bank follow-ups for the current question not asked yet, then those of the nearest related questions."""
+    def examples(self, session: Session, result: AnswerScore | None = None) -> list[str]:
+        """Bank follow-ups for the current question not asked yet (none that presupposes a point the answer did
+        not make), then those of the nearest related questions."""
         current = session.state.current
         if current is None or is_stage_key(current):
             return []
-        return ([text for text, _ in self._not_asked(session)] + self._neighbours(current))[:5]
+        own = [text for text, _ in self._not_asked(session, made(result) if result else set())]
+        return (own + self._neighbours(current))[:5]
 
-    def _not_asked(self, session: Session) -> list[tuple[str, list[str]]]:
+    def _not_asked(self, session: Session, made: set[str] | None = None) -> list[tuple[str, list[str]]]:
+        """The current question's follow-ups not asked yet, leaving out any that presupposes a key point not in
+        `made` ("What stops the same N+1 pattern creeping back?" to a candidate who never named N+1)."""
         current = session.state.current
         if current is None or is_stage_key(current):
             return []
-        asked = set(session.state.follow_ups.get(current, []))
-        return [(f.text, list(f.targets)) for f in self.bank.question(current).follow_ups if f.text not in asked]
+        asked, made = set(session.state.follow_ups.get(current, [])), made or set()
+        return [
+            (f.text, list(f.targets))
+            for f in self.bank.question(current).follow_ups
+            if f.text not in asked and set(f.presupposes) <= made
+        ]
 
     def _neighbours(self, current: str) -> list[str]:
-        """The first follow-up of each of the nearest questions: searched once per question, then remembered."""
+        """The first follow-up of each of the nearest questions: searched once per question, then remembered. (Only
+        examples of style for the LLM policy: never asked as they are.)"""
         if current not in self._related:
             found: list[str] = []
             if self.index is not None:
@@ -95,3 +104,8 @@ class FollowUps:
                         found += [f.text for f in self.bank.question(hit.id).follow_ups[:1]]
             self._related[current] = found
         return self._related[current]
+
+
+def made(result: AnswerScore) -> set[str]:
+    """The key points the answers so far made, fully or in part: what a follow-up may take as said."""
+    return {k.id for k in result.key_points if k.id and k.verdict in ("covered", "partial")}

@@ -13,13 +13,13 @@ from pathlib import Path
 from typing import Protocol
 
 from interviewer.bank.loader import Bank
-from interviewer.bank.models import ItemRef, Question, is_stage_key
+from interviewer.bank.models import Clarification, ItemRef, Question, clarify, is_stage_key
 from interviewer.index.store import BankIndex
 from interviewer.interview.follow_ups import FollowUps
 from interviewer.interview.inputs import clean_answer
 from interviewer.interview.llm_policy import InvalidMove, LLMPolicy
 from interviewer.interview.models import Plan, Session, Turn, TurnResult
-from interviewer.interview.nonanswers import small_talk_kind
+from interviewer.interview.nonanswers import leading_clarification, small_talk_kind
 from interviewer.interview.profile import DEFAULT_PROFILE, Profile, load_profile
 from interviewer.interview.scenario_flow import ScenarioFlow
 from interviewer.interview.selection import next_question
@@ -110,7 +110,10 @@ class Interviewer:
         elif kind != "answer":
             out = self._non_answer(session, kind, step.voice, text)
         else:
-            out = self._answer(session, candidate, text, step_audio, step)
+            asked = leading_clarification(text) if asking else None  # asked first, then answered anyway
+            said = self._say(session, self._asked_first(session, asked[0], step.voice), "clarify") if asked else None
+            out = self._answer(session, candidate, asked[1] if asked else text, step_audio, step)
+            out = [said, *out] if said else out  # its own short turn, before the reply to the answer
             if step.score is not None and speech is not None:
                 step.score = candidate.score = with_speech(step.score, speech)
         if step.engine is not None:  # an LLM was asked: every turn says who decided, a fallback included
@@ -196,7 +199,7 @@ class Interviewer:
         step.engine = Engine.llm(model)
         try:
             move = self.policy.decide(
-                rubric, state.answers, result, left, plan.level, self.follow_ups.examples(session)
+                rubric, state.answers, result, left, plan.level, self.follow_ups.examples(session, result)
             )
         except InvalidMove as e:  # the endpoint answered, twice, with a move the guards reject
             return self._fell_back(session, step, Engine.fell_back(model, "refused", f"{e!s:.120}"))
@@ -266,8 +269,8 @@ class Interviewer:
     def _non_answer(self, session: Session, kind: str, voice: Voice, text: str = "") -> list[Turn]:
         state = session.state
         said = {"minute": "wait"}
-        if kind == "clarify":  # answered from the profile, or honestly left open; never scored
-            known = self.profile.answer(text)
+        if kind == "clarify":  # answered from the item's own context or the profile, or left open; never scored
+            known = self._clarification(session, text)
             reply = f"Good question. {known} {voice.say('go-on')}" if known else voice.say("clarify-open")
             return [self._say(session, reply, "clarify")]
         if kind == "repeat":
@@ -285,6 +288,25 @@ class Interviewer:
             return turns if turns is not None else self._to_wrap_up(session, voice, lead=voice.say("skip"))
         self._close_item(session, earned)
         return self._next_item(session, voice, lead=voice.say("skip"), announce=False)
+
+    def _asked_first(self, session: Session, question: str, voice: Voice) -> str:
+        """The reply to a clarifying question the candidate asked before answering anyway: what the interviewer
+        assumes, or that their own assumption is fine."""
+        known = self._clarification(session, question)
+        return voice.say("asked-first").format(answer=known) if known else voice.say("asked-first-open")
+
+    def _clarification(self, session: Session, text: str) -> str | None:
+        """What the interviewer assumes about what the candidate asked: the current question's (or scenario's) own
+        context first (the scale, the stack, the team), then the company profile."""
+        current = session.state.current
+        topics: tuple[Clarification, ...] = ()
+        if current:
+            ref = ItemRef.parse(current)
+            if ref.scenario is not None:
+                topics = tuple(self.bank.scenario(ref.scenario).clarifications)
+            elif ref.question is not None:
+                topics = tuple(self.bank.question(ref.question).clarifications)
+        return clarify(topics, text) or self.profile.answer(text)
 
     def _earned(self, session: Session) -> AnswerScore | None:
         """The score of the answers already given to the current item (before a follow-up was declined)."""

@@ -92,6 +92,26 @@ def classify(text: str) -> TurnKind:
     return "answer"
 
 
+_SENTENCE_END = re.compile(r"(?<=[.?!])\s+")
+ANSWER_AFTER = 8  # words after a leading clarifying question for the rest to be read as the answer
+
+
+def leading_clarification(text: str) -> tuple[str, str] | None:
+    """A turn that opens with a clarifying question and then answers anyway ("Are we talking about one server or a
+    cluster? I'll assume one. I'd start by..."): (the question, the answer), or None. At most two questions lead;
+    the answer must be long enough to stand on its own."""
+    parts = _SENTENCE_END.split(text.strip())
+    lead = 0
+    while lead < min(2, len(parts) - 1) and parts[lead].endswith("?"):
+        lead += 1
+    if lead == 0:
+        return None
+    question, rest = " ".join(parts[:lead]), " ".join(parts[lead:])
+    if len(rest.split()) < ANSWER_AFTER or classify(question) != "clarify" or classify(rest) != "answer":
+        return None
+    return question, rest
+
+
 NO_MORE = re.compile(r"^\W*(no|nope|nothing|that'?s (all|it)|i'?m good|not really|no,? thanks?)\b", re.I)
 DONE = re.compile(
     r"\b(that'?s (all|it|everything)|no (more|other|further) questions?|(nothing|none) (else|more|from me|for now)|"

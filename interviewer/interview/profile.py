@@ -4,22 +4,19 @@ answers to a candidate's clarifying questions and to their questions at the end,
 
 from __future__ import annotations
 
-import re
 from functools import lru_cache
 from pathlib import Path
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field
 
+from interviewer.bank.models import Clarification, clarify
+
 DEFAULT_PROFILE = Path(__file__).resolve().parent.parent / "knowledge" / "profile.yaml"
 
 
-class Topic(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
+class Topic(Clarification):
     id: str
-    asks: list[str] = Field(min_length=1, description="Word beginnings that show a question is about this topic.")
-    answer: str
 
 
 class Profile(BaseModel):
@@ -30,13 +27,7 @@ class Profile(BaseModel):
 
     def answer(self, question: str) -> str | None:
         """The answer of the topic the question names most (ties: the first listed), or None."""
-        low = " ".join(question.lower().split())
-        best: tuple[int, str] | None = None
-        for topic in self.topics:
-            hits = sum(bool(re.search(rf"\b{re.escape(a.lower())}", low)) for a in topic.asks)
-            if hits and (best is None or hits > best[0]):
-                best = (hits, " ".join(topic.answer.split()))
-        return best[1] if best else None
+        return clarify(self.topics, question)
 
 
 class ProfileError(ValueError):

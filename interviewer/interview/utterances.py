@@ -36,6 +36,11 @@ TEMPLATES: dict[str, list[str]] = {
         "That's open, so assume whatever is typical for a small product team, and say what you're assuming.",
         "I'll leave that to you: make a reasonable assumption, say it out loud, and go from there.",
     ],
+    "asked-first": ["On your question: {answer}", "To your question first: {answer}"],
+    "asked-first-open": [
+        "On your question: that's open, so what you assumed is fine.",
+        "To your question first: I'd leave that to you, and your assumption works.",
+    ],
     "hint-decline": [
         "I can't help with that one in this interview, but give it your best shot.",
         "I'd rather hear your own take, so go with what you know.",

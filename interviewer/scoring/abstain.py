@@ -28,12 +28,29 @@ _BUT = re.compile(r"\b(?:but|though|although|however)\b(.*)$", re.I)
 _SAY_SO = re.compile(r"\b(?:so )?i (?:can'?t|cannot|couldn'?t|won'?t) (?:really )?(?:say|tell|help|comment)\b", re.I)
 
 
+_CLAUSE = re.compile(r"\s*[,;:\u2014]\s*|\s+-\s+")
+# a guess made after all: "I don't know, I guess I'd use threads because they run in parallel" is an attempt
+_GUESS = re.compile(
+    r"\b(?:i'?d|i would|i guess|i think|i suppose|maybe|probably|perhaps|my guess|i'?ll|i will|because|you'?d|"
+    r"you could|we'?d|we could|i'?d say|it'?s|it is|they|that'?s)\b",
+    re.I,
+)
+_NO_GUESS = re.compile(r"\b(?:look (?:it|that) up|google|check the docs|ask (?:someone|a colleague)|pass|skip)\b", re.I)
+GUESS_WORDS = 5  # a clause this long with a guess in it is an attempt, whatever the "I don't know" before it
+
+
 def _knows_nothing(span: str) -> bool:
-    """A sentence that only says the candidate does not know (and has no "but I'd..." with a real claim)."""
+    """A sentence that only says the candidate does not know (and has no "but I'd..." with a real claim, nor a
+    clause that guesses anyway: "I don't know, I guess I'd use threads for everything")."""
     if not _DONT_KNOW.search(span) and not _APOLOGY.match(span) and not _SAY_SO.search(span):
         return False
     tail = _BUT.search(span)
-    return not (tail and len(words(tail.group(1))) >= 4)
+    if tail and len(words(tail.group(1))) >= 4:
+        return False
+    return not any(
+        len(words(c)) >= GUESS_WORDS and _GUESS.search(c) and not _DONT_KNOW.search(c) and not _NO_GUESS.search(c)
+        for c in _CLAUSE.split(span)
+    )
 
 
 def is_dont_know(spans: list[Span]) -> bool:

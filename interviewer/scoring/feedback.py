@@ -55,6 +55,9 @@ def feedback(
         if kp.verdict == "missing" and kp.contradiction is None and kp.unclear:
             point = _lower_first(kp.text).rstrip(".")
             improvements.append(f'Say this plainly: {point}. It isn\'t clear that "{kp.unclear}" says it.')
+        elif kp.verdict == "missing" and kp.contradiction is None and kp.close:
+            point = _lower_first(kp.text).rstrip(".")
+            improvements.append(f'Make this point in so many words: {point}. "{kp.close}" may mean it.')
         elif kp.verdict == "missing" and kp.contradiction is None:
             improvements.append(f"Add this point: {_lower_first(kp.text)}")
         elif kp.verdict == "partial":

@@ -88,10 +88,28 @@ class Params:
     # -> 12, covered points told to add 0.101 -> 0.110); on test wrong quotes 28 -> 20, Spearman 0.653 -> 0.676.
     veto_shared: float = 0.5
     veto_contra: float = 1.1  # P(states) at least this (and above P(contradicts)): no contradiction
+    veto_contra_negated: float = 1.1  # ... the same, only for a span that carries a negation (off, see below)
     veto_flag: float = 1.1  # P(contradicts the red flag) at least this (and above P(states)): no red flag
+    # ... the same, only for a span that carries a negation against a flag whose text has none. Cosine cannot read
+    # a "never": "I never build SQL by concatenating strings, I always use parameterised queries." sat as near the
+    # red flag as the flag's own phrasings, and a strong answer was told to avoid what it had just ruled out. The
+    # reader reads such a span as contradicting the flag (0.93). (A flag that is itself a negation, "Never verifies
+    # a change...", said back is the flag: not vetoed.) Chosen on dev (0.6/0.7/0.8/0.9/1.1, the lowest at the best
+    # dev objective with no floored dev figure worse): false contradictions on dev 36 -> 34, all else equal; 0.6
+    # and 0.7 cost the red-flag F1. Test: false contradictions 40 -> 34, Spearman 0.675 -> 0.690, red-flag F1 0.507
+    # -> 0.519, nothing worse. The same veto on contradictions with a negation cost dev (a confidently wrong answer
+    # above 3.5, plain-words Spearman 0.840 -> 0.832), so it is off.
+    veto_flag_negated: float = 0.8
     convict: float = 1.1  # P(contradicts) at least this on a vetoed cover: the span is quoted as a contradiction
     rescue: float = 1.1  # P(states) at least this on a free span near a missing point: it covers the point
     rescue_cos: float = 0.2  # ... a span at least this close to the point (cosine to its nearest statement)
+    # P(states) at least this on such a span, not rescued: no credit, but the feedback asks to make the point in so
+    # many words, quoting the span, instead of "Add this point" for what the candidate may well have said ("Amplitude
+    # events on every checklist step told us which assumptions held." for "instruments usage to validate
+    # assumptions"). Scores do not change. Chosen on dev from 0.6/0.7/0.8/0.9/1.1 for the share of those hints that
+    # fall on points the gold labels say were made: at 0.9, 27 of 38 (covered 18, partial 9, missing 11), and
+    # covered points told to add 0.114 -> 0.073; at 0.8, 42 of 63; at 0.7, 47 of 80, too many on points not made.
+    close: float = 0.9
     contra_min: float = 0.0  # a contradiction stands only with P(contradicts) at least this on its span
     flag_min: float = 0.0  # a red flag stands only with P(states the flag) at least this on its span
     ref: Second = Second()  # the same settings on points taken from a reference answer

@@ -77,6 +77,11 @@ class KeyPointResult(Out):
         description="Verbatim span on this point's topic that the answer reader reads as saying the opposite, where "
         "the rules read it as making the point: no credit, and no accusation either.",
     )
+    close: str | None = Field(
+        default=None,
+        description="Verbatim span the answer reader reads as making this point, where the rules found no evidence: "
+        "no credit, but the feedback asks to make the point explicit rather than to add it.",
+    )
 
 
 class RedFlagResult(Out):

@@ -285,6 +285,7 @@ class OfflineScorer:
                     contradiction=contradiction,
                     derived=kp.derived,
                     unclear=verify_evidence(text, v.unclear.text) if v.unclear and verdict == "missing" else None,
+                    close=verify_evidence(text, v.close.text) if v.close and verdict == "missing" else None,
                 )
             )
             if contradiction:

@@ -109,6 +109,7 @@ class PointVerdict:
     strength: float
     contradiction: Span | None
     unclear: Span | None = None  # on the point's topic, but the answer reader reads it the other way
+    close: Span | None = None  # not credited by the rules, but the answer reader reads it as making the point
 
 
 # --- nearest side: the contrastive rubric read as labelled examples ----------------------------------------
@@ -172,29 +173,35 @@ def read_spans(spans: list[Span], kg: Grades, fg: Grades, p: Params) -> Reading:
             if flags[j] is None and fg.cues[i, j] and fg.cos_right[i, j] >= p.flag_cue_sim and not fg.rejected[i, j]:
                 flags[j] = i
                 barred.add(i)
-    points = []
-    for j in range(m):
-        w = wrong[j]
-        contra = spans[w] if w is not None else None
-        best: tuple[float, int] | None = None
-        for i in range(n):
-            if i in barred:
-                continue
-            score = kg.cos_right[i, j] + CUE_BOOST * min(kg.cues[i, j], 2)
-            if wrong_side[i, j] > right_side[i, j]:
-                continue  # nearer this point's misconceptions than the point
-            if best is None or score > best[0]:
-                best = (score, i)
-        if best is None or best[0] < p.partial:
-            points.append(PointVerdict("missing", None, 0.0, contra))
-            continue
-        score, i = best
-        short = len(spans[i].text.split()) < SHORT_SPAN  # "Token bucket in Redis." names it; it does not explain it
-        verdict = "covered" if score >= p.covered and not short and not UNSURE.search(spans[i].text) else "partial"
-        if verdict == "covered" and contra is not None:
-            verdict = "partial"
-        points.append(PointVerdict(verdict, spans[i], float(min(1.0, score)), contra))
+    contras = [spans[w] if w is not None else None for w in wrong]
+    points = [point_verdict(j, spans, kg, p, barred, contras[j]) for j in range(m)]
     return Reading(flags, wrong, barred, points)
+
+
+def point_verdict(
+    j: int, spans: list[Span], kg: Grades, p: Params, barred: set[int], contra: Span | None
+) -> PointVerdict:
+    """Point `j` by the rules: its best span by cosine (and cues) among those not barred and nearer the point than
+    its misconceptions, covered or partial by how close, and partial at best beside a contradiction."""
+    lam, gr = p.lexical, p.grader_side
+    cue = CUE_BOOST * np.minimum(kg.cues[:, j], 2)
+    right = kg.cos_right[:, j] + lam * kg.lex_right[:, j] + cue + gr * kg.states[:, j]
+    wrong = kg.cos_wrong[:, j] + lam * kg.lex_wrong[:, j] + gr * kg.states_wrong[:, j]
+    best: tuple[float, int] | None = None
+    for i in range(len(spans)):
+        if i in barred or wrong[i] > right[i]:  # barred, or nearer this point's misconceptions than the point
+            continue
+        score = kg.cos_right[i, j] + CUE_BOOST * min(kg.cues[i, j], 2)
+        if best is None or score > best[0]:
+            best = (score, i)
+    if best is None or best[0] < p.partial:
+        return PointVerdict("missing", None, 0.0, contra)
+    score, i = best
+    short = len(spans[i].text.split()) < SHORT_SPAN  # "Token bucket in Redis." names it; it does not explain it
+    verdict = "covered" if score >= p.covered and not short and not UNSURE.search(spans[i].text) else "partial"
+    if verdict == "covered" and contra is not None:
+        verdict = "partial"
+    return PointVerdict(verdict, spans[i], float(min(1.0, score)), contra)
 
 
 # --- the answer reader's second opinion ----------------------------------------------------------------------
@@ -218,7 +225,7 @@ def second_opinion(
     A point taken from a reference answer's own sentences (`derived`) has no misconceptions or cues for the rules to
     read, so it has settings of its own (`Params.ref`)."""
     asks: list[tuple[str, int, int]] = []  # (what, check, span); only what some setting can act on is read
-    on_flag = p.veto_flag <= 1 or p.flag_min > 0
+    on_flag = min(p.veto_flag, p.veto_flag_negated) <= 1 or p.flag_min > 0
     shared = Counter(v.span.start for v in reading.points if v.span is not None and v.verdict != "missing")
     for j, v in enumerate(reading.points):
         q = p.ref if key_points[j].derived else p
@@ -227,9 +234,9 @@ def second_opinion(
             if min(q.veto_cover, q.convict) <= 1 or (many and p.veto_shared <= 1):
                 asks.append(("shared" if many else "cover", j, spans.index(v.span)))
         if v.contradiction is not None:
-            if q.veto_contra <= 1 or q.contra_min > 0:
+            if min(q.veto_contra, p.veto_contra_negated) <= 1 or q.contra_min > 0:
                 asks.append(("contra", j, spans.index(v.contradiction)))
-        elif v.verdict == "missing" and min(q.rescue, q.convict) <= 1:
+        elif v.verdict == "missing" and min(q.rescue, q.convict, p.close) <= 1:
             free = [i for i in np.argsort(-kg.cos_right[:, j]) if i not in reading.barred]
             floor = max(MIN_COS, q.rescue_cos)
             asks += [("rescue", j, int(i)) for i in free[:RESCUE_SPANS] if kg.cos_right[i, j] >= floor]
@@ -247,6 +254,7 @@ def second_opinion(
     probs = reader([spans[i].text for _, _, i in asks], claims)
     points, flags, barred = list(reading.points), list(reading.flags), set(reading.barred)
     rescued: dict[int, tuple[float, int]] = {}
+    close: dict[int, tuple[float, int]] = {}  # point -> a free span the reader reads as stating it (`close`)
     blocked: dict[int, tuple[float, int]] = {}  # point -> the surest span that says its opposite
     said: dict[tuple[int, int], float] = {}  # (point, span) -> P(states), for every pair read
     for (what, j, i), (st, co, _) in zip(asks, probs, strict=True):
@@ -256,12 +264,16 @@ def second_opinion(
                 blocked[j] = (float(co), i)
             continue
         if what == "flag":
-            if (co >= p.veto_flag and co > st) or st < p.flag_min:
+            # a "never" in the sentence, against a flag with none ("Never verifies a change..." said back agrees)
+            negated = negations(spans[i].text) and not negations(red_flags[j].text)
+            veto = p.veto_flag_negated if negated else p.veto_flag
+            if (co >= min(p.veto_flag, veto) and co > st) or st < p.flag_min:
                 flags[j] = None
             continue
         v, q = points[j], p.ref if key_points[j].derived else p
         if what == "contra":
-            if (st >= q.veto_contra and st > co) or co < q.contra_min:
+            veto = min(q.veto_contra, p.veto_contra_negated) if negations(spans[i].text) else q.veto_contra
+            if (st >= veto and st > co) or co < q.contra_min:
                 points[j] = PointVerdict(v.verdict, v.span, v.strength, None)
         elif co >= q.convict and co > st and v.contradiction is None:  # said in the point's words, the wrong way
             points[j] = PointVerdict("missing", None, 0.0, spans[i])
@@ -276,6 +288,8 @@ def second_opinion(
             points[j] = PointVerdict("missing", None, 0.0, v.contradiction, spans[i])
         elif what == "rescue" and st >= q.rescue and st > co and st > rescued.get(j, (0.0, -1))[0]:
             rescued[j] = (float(st), i)
+        if what == "rescue" and st >= p.close and st > co and st > close.get(j, (0.0, -1))[0]:
+            close[j] = (float(st), i)
     for j, v in enumerate(points):  # a span now read as wrong is evidence for nothing
         if v.span is not None and spans.index(v.span) in barred and v.verdict != "missing":
             points[j] = PointVerdict("missing", None, 0.0, v.contradiction, v.span)
@@ -283,6 +297,10 @@ def second_opinion(
         if i not in barred and points[j].verdict == "missing" and points[j].contradiction is None:
             short = len(spans[i].text.split()) < SHORT_SPAN or UNSURE.search(spans[i].text)
             points[j] = PointVerdict("partial" if short else "covered", spans[i], st, None)
+    for j, (_, i) in close.items():  # no credit, but no "add this point" for what the candidate may have said
+        v = points[j]
+        if v.verdict == "missing" and v.contradiction is None and v.unclear is None and i not in barred:
+            points[j] = PointVerdict("missing", None, 0.0, None, None, spans[i])
     for j, (co, i) in blocked.items():  # another span's say-so cannot outweigh a plain statement of the opposite
         e = points[j].span
         if p.ref.block_relative and e is not None and co <= said.get((j, spans.index(e)), 0.0):

@@ -90,6 +90,20 @@ CASES = [
         "stage triage-impact: key point 'acknowledge-incident' needs at least 2 phrasings",
     ),
     (
+        "questions/python-developer.yaml",
+        lambda d: d["questions"][0].update(
+            clarifications=[{"asks": ["cores"], "answer": "Assume the GIL lets only one thread run at a time."}]
+        ),
+        "pyd-gil-concurrency",
+        "clarification 'cores' gives away key point 'gil-one-thread-bytecode'",
+    ),
+    (
+        "scenarios/production-bug.yaml",
+        lambda d: d.update(clarifications=[{"asks": ["logs"], "answer": d["stages"][1]["facts"][0]["text"]}]),
+        "production-bug",
+        "gives away the fact",
+    ),
+    (
         "questions/behavioral.yaml",
         lambda d: _questions(d).update(tags=["TODO(author): tags"]),
         "beh-technical-challenge",

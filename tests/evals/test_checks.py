@@ -174,3 +174,39 @@ def test_a_stage_opening_that_claims_an_unearned_result_is_caught(
     swapped = turn.text.replace(given, st.opening) if given in turn.text else turn.text.replace(st.opening, given)
     turn.text = swapped  # the other wording: claims an unearned result, or hides an earned one
     assert _rate(checks.givens_fit, bank, d).value < 1.0
+
+
+def test_a_question_asked_before_an_answer_is_answered_and_left_out_of_the_score(
+    interviewer: Interviewer, bank: Bank
+) -> None:
+    d = _run(interviewer, bank, "average", Plan(questions=2, seed=4))
+    asked = [ex for ex in d.exchanges if ex.said.asked_first]
+    assert len(asked) == 1 and asked[0].turn.text.startswith(asked[0].said.asked_first or "")
+    rate = _rate(checks.asked_first_answered, d)
+    assert rate.total == 1 and rate.value == 1.0, rate.failures
+    reply = asked[0].replies[0]
+    asked[0].replies[0] = reply.model_copy(update={"text": reply.text.split(": ", 1)[1]})
+    assert _rate(checks.asked_first_answered, d).value == 0.0  # the question went unanswered
+
+
+def test_a_follow_up_that_presupposes_an_unmade_point_is_caught(interviewer: Interviewer, bank: Bank) -> None:
+    d = _run(interviewer, bank, "weak", Plan(questions=1, seed=4, first="pyd-slow-endpoint"))
+    rate = _rate(checks.no_presupposition, bank, d)
+    assert rate.value == 1.0 or rate.total == 0, rate.failures
+    presumes = next(f for f in bank.question("pyd-slow-endpoint").follow_ups if f.presupposes)
+    first = next(ex for ex in d.exchanges if ex.said.kind == "answer")
+    assert not set(presumes.presupposes) <= first.said.covers  # the weak candidate never made that point
+    first.replies.insert(
+        0, Turn(role="interviewer", text=presumes.text, kind="follow-up", question_id="pyd-slow-endpoint")
+    )
+    assert _rate(checks.no_presupposition, bank, d).value < 1.0
+
+
+def test_an_unsure_attempt_taken_for_a_skip_is_caught(interviewer: Interviewer, bank: Bank) -> None:
+    d = _run(interviewer, bank, "weak", Plan(questions=2, seed=4))
+    unsure = [ex for ex in d.exchanges if ex.said.unsure]
+    assert len(unsure) == 1 and unsure[0].said.text.startswith(("I don't know", "Honestly I'm not sure", "No idea"))
+    rate = _rate(checks.unsure_attempts_scored, d)
+    assert rate.total == 1 and rate.value == 1.0, rate.failures
+    unsure[0].turn.kind = "skip"
+    assert _rate(checks.unsure_attempts_scored, d).value == 0.0

@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 
 from interviewer.bank.loader import Bank
+from interviewer.bank.models import clarify
 from interviewer.index.store import BankIndex
 from interviewer.interview.interviewer import Interviewer
 from interviewer.interview.models import Plan
@@ -69,14 +70,14 @@ def test_an_edited_profile_is_used_and_a_broken_one_is_named(
 ) -> None:
     own = tmp_path / "profile.yaml"
     own.write_text(
-        "company: a tiny agency\ntopics:\n  - id: deploy\n    asks: [deploy]\n    answer: We deploy to one VPS.\n"
+        "company: a tiny agency\ntopics:\n  - id: mascot\n    asks: [mascot]\n    answer: Our mascot is one VPS.\n"
     )
     interviewer = Interviewer(
         bank, scorer, SessionStore(tmp_path / "s.sqlite3"), built_index, profile=load_profile(own)
     )
     session = interviewer.start(Plan(questions=1, seed=2))
-    reply = interviewer.reply(session, "Before I answer, can I ask what we're deploying to?").turns[0].text
-    assert "one VPS" in reply
+    reply = interviewer.reply(session, "Before I answer, can I ask about the team mascot?").turns[0].text
+    assert "one VPS" in reply  # what the question itself does not say, the user's own profile does
     broken = tmp_path / "broken.yaml"
     broken.write_text("company: x\ntopics:\n  - id: a\n    answer: no asks\n")
     with pytest.raises(ProfileError, match=r"broken\.yaml"):
@@ -89,3 +90,53 @@ def test_a_chosen_question_is_asked_first(interviewer: Interviewer) -> None:
     assert session.state.current == "pyd-gil-concurrency" and "GIL" in session.turns[-1].text
     interviewer.reply(session, "skip")
     assert session.state.current != "pyd-gil-concurrency" and session.state.current.startswith("beh-")
+
+
+def test_a_question_asked_before_answering_anyway_gets_its_reply_and_the_rest_is_scored(
+    tmp_path: Path, interviewer: Interviewer, bank: Bank
+) -> None:
+    answer = (
+        "The GIL lets only one thread run Python bytecode at a time, so threads don't speed up CPU-bound work; "
+        "for that I'd use multiprocessing, and asyncio for I/O-bound work."
+    )
+    session = interviewer.start(Plan(questions=1, seed=2, first="pyd-gil-concurrency"))
+    result = interviewer.reply(session, f"Can I assume this runs on Postgres? {answer}")
+    reply = result.turns[0].text
+    assert reply.startswith(("On your question: ", "To your question first: ")) and "Postgres and Redis" in reply
+    alone = Interviewer(bank, interviewer.scorer, SessionStore(tmp_path / "alone.sqlite3"), interviewer.index)
+    fresh = alone.start(Plan(questions=1, seed=2, first="pyd-gil-concurrency"))
+    said_alone = alone.reply(fresh, answer).score
+    assert result.score is not None and said_alone is not None
+    assert result.score.score == said_alone.score  # the question neither adds nor costs anything
+    assert [k.verdict for k in result.score.key_points] == [k.verdict for k in said_alone.key_points]
+    assert "Postgres" not in " ".join(k.evidence or "" for k in result.score.key_points)
+    assert build_report(bank, session)["questions"][0]["answers"][0].startswith("Can I assume")  # the turn, as said
+
+
+@pytest.mark.parametrize(
+    ("plan", "asked"),
+    [
+        (Plan(questions=1, seed=2, first="pyd-large-csv-postgres"), "Before I start, how much memory does it get?"),
+        (Plan(questions=0, seed=2, scenario="production-bug"), "Sorry, just to check, who else is around right now?"),
+    ],
+)
+def test_a_clarification_is_answered_from_the_items_own_context_first(
+    interviewer: Interviewer, bank: Bank, plan: Plan, asked: str
+) -> None:
+    """The question (or the scenario) says what the interviewer assumes about it; the profile comes second."""
+    session = interviewer.start(plan)
+    item = session.state.current or ""
+    own = bank.scenario(plan.scenario).clarifications if plan.scenario else bank.question(item).clarifications
+    expected = clarify(own, asked)
+    assert expected is not None and expected != interviewer.profile.answer(asked)
+    reply = interviewer.reply(session, asked).turns[0]
+    assert reply.kind == "clarify" and expected in reply.text and session.state.current == item
+
+
+def test_no_clarification_gives_away_a_key_point_or_a_scenario_fact(bank: Bank) -> None:
+    from interviewer.bank.check import giveaways
+
+    asked = sum(len(q.clarifications) for q in bank.questions) + sum(len(s.clarifications) for s in bank.scenarios)
+    assert asked >= 100  # authored for the questions a candidate would reasonably ask about
+    for q in bank.questions:
+        assert not giveaways(q.clarifications, {k.id: k.text for k in q.key_points}, "key point"), q.id

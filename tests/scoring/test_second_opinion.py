@@ -131,3 +131,52 @@ def test_a_negation_that_agrees_is_not_vetoed(bank: Bank, embedder: LocalMiniLM)
     assert _verdict(kept, "no-pii-in-logs") == "covered"
     strict = OfflineScorer(embedder, dataclasses.replace(veto, veto_negations=True), reader=misread)
     assert _verdict(strict.score(rubric, answer), "no-pii-in-logs") == "missing"
+
+
+SQL_RIGHT = "I also never build SQL by concatenating strings, I always use parameterised queries."
+
+
+def test_a_red_flag_on_a_sentence_that_rules_it_out_is_dropped(bank: Bank, embedder: LocalMiniLM) -> None:
+    """Cosine cannot read a "never": the flag is raised by the rules, and dropped when the reader reads the sentence
+    as the flag's opposite; a flag whose own text is a negation, said back, stays."""
+    rubric = rubric_for(bank, "pyd-security")
+    flag = next(r for r in rubric.red_flags if r.id == "string-formatted-sql")
+    reader = table({(SQL_RIGHT[:20], FLAG_PREFIX + flag.text[:20]): (0.04, 0.93, 0.03)})
+    rules = OfflineScorer(embedder, dataclasses.replace(PARAMS, veto_flag_negated=1.1), reader=reader)
+    assert flag.id in {f.id for f in rules.score(rubric, SQL_RIGHT).red_flags}  # what the rules alone say
+    read = OfflineScorer(embedder, dataclasses.replace(PARAMS, veto_flag_negated=0.8), reader=reader)
+    result = read.score(rubric, SQL_RIGHT)
+    assert flag.id not in {f.id for f in result.red_flags}
+    assert not any(i.startswith("Avoid this") for i in result.feedback.improvements)
+    unsure = table({(SQL_RIGHT[:20], FLAG_PREFIX + flag.text[:20]): (0.3, 0.6, 0.1)})  # not sure enough
+    keep = OfflineScorer(embedder, dataclasses.replace(PARAMS, veto_flag_negated=0.8), reader=unsure)
+    assert flag.id in {f.id for f in keep.score(rubric, SQL_RIGHT).red_flags}
+
+
+def test_a_negative_flag_said_back_is_not_vetoed(bank: Bank, embedder: LocalMiniLM) -> None:
+    from interviewer.scoring.rubric import from_stage
+
+    scenario = bank.scenario("slow-endpoint")
+    stage = next(st for st in scenario.stages if st.id == "measure-and-reproduce")
+    flag = next(r for r in (*stage.red_flags, *scenario.red_flags) if r.id == "no-verification")
+    answer = f"Honestly, {flag.text[0].lower()}{flag.text[1:]} That is what I would do here."
+    reader = table({("Honestly", FLAG_PREFIX): (0.05, 0.9, 0.05)})  # the reader misreads it as the flag's opposite
+    result = OfflineScorer(embedder, PARAMS, reader=reader).score(from_stage(scenario, stage), answer)
+    assert flag.id in {f.id for f in result.red_flags}  # "Never verifies..." against "Never verifies...": kept
+
+
+def test_a_point_the_reader_reads_as_said_is_asked_for_plainly_not_as_missing(embedder: LocalMiniLM) -> None:
+    """No credit (the rules found no evidence), but no "Add this point" for what the candidate may have said."""
+    rubric = from_text(
+        "How do you know an onboarding change worked?",
+        key_points=["Instruments usage to validate assumptions with data."],
+    )
+    answer = "Amplitude events on every checklist step told us within a week which assumptions held."
+    reader = table({("Amplitude", "Instruments"): (0.95, 0.02, 0.03)})
+    hinted = OfflineScorer(embedder, dataclasses.replace(PARAMS, close=0.9), reader=reader).score(rubric, answer)
+    plain = OfflineScorer(embedder, dataclasses.replace(PARAMS, close=1.1), reader=reader).score(rubric, answer)
+    assert hinted.score == plain.score and hinted.key_points[0].verdict == plain.key_points[0].verdict
+    assert plain.key_points[0].verdict == "missing"  # cosine misses the paraphrase: the case this is for
+    assert hinted.key_points[0].close == answer and plain.key_points[0].close is None
+    assert any(i.startswith("Make this point in so many words") and answer in i for i in hinted.feedback.improvements)
+    assert any(i.startswith("Add this point") for i in plain.feedback.improvements)

@@ -93,10 +93,15 @@ def test_dont_know_in_many_phrasings_is_unscored(bank: Bank, scorer: OfflineScor
         "Honestly, I don't know. I've never had to speed up a CI pipeline myself.",
         "I'm blanking on this one, sorry.",
         "I haven't worked with that, so I can't really say.",
+        "I don't know, I'd have to look it up.",
+        "I'm not sure, I don't know this one.",
     ):
         result = scorer.score(rubric, answer)
         assert result.score is None and result.unscored_reason == "dont-know", answer
     assert not dont_know_text("I don't know the exact tool name, but I'd run the tests on every pull request.")
+    guess = "I don't know, I guess I'd run the whole test suite on every commit and deploy when it's green."
+    assert not dont_know_text(guess)  # a guess after all, "I don't know" mid-sentence: scored, even if low
+    assert scorer.score(rubric, guess).score is not None
 
 
 def test_keyword_list_covers_nothing(bank: Bank, scorer: OfflineScorer) -> None:
