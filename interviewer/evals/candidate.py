@@ -53,6 +53,11 @@ ASKED_FIRST = (  # said before answering anyway, in the same turn, by a persona 
     "Should I assume a small team here?",
     "How much traffic are we talking about?",
 )
+ASKED_AFTER = (  # said after the answer, in the same turn: the answer is still an answer
+    "Does that answer what you were asking?",
+    "Is that the kind of detail you're looking for?",
+    "Should I go deeper into any of that?",
+)
 UNSURE_LEADS = (  # "I don't know" mid-sentence, then an answer anyway: a persona that is `unsure_first`
     "I don't know, I guess",
     "Honestly I'm not sure, but maybe",
@@ -128,6 +133,9 @@ class OfflineCandidate:
             if p.unsure_first and len(self.memory) == 1 and memory.turns == 0 and said.text:
                 lead = random.Random(f"unsure:{p.name}:{self.seed}").choice(UNSURE_LEADS)  # answers unchanged
                 return dataclasses.replace(said, text=f"{lead} {said.text[:1].lower()}{said.text[1:]}", unsure=True)
+            if p.asks_first and len(self.memory) == 3 and memory.turns == 0 and said.text:
+                back = random.Random(f"asks-after:{p.name}:{self.seed}").choice(ASKED_AFTER)
+                return dataclasses.replace(said, text=f"{said.text} {back}", asks_after=True)
             if p.asks_first and len(self.memory) == 2 and memory.turns == 0 and said.text:
                 ask = random.Random(f"asks-first:{p.name}:{self.seed}").choice(ASKED_FIRST)  # answers unchanged
                 return dataclasses.replace(said, text=f"{ask} {said.text}", asked_first=ask)

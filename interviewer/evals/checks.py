@@ -337,6 +337,16 @@ def asked_first_answered(d: Dialogue, rate: Rate) -> None:
         rate.add(ok, f"{ex.said.text[:60]!r} -> {first.kind}: {first.text[:60]!r}")
 
 
+def asked_after_scored(d: Dialogue, rate: Rate) -> None:
+    """An answer that ends with a question back ("Does that answer what you were asking?") is an answer: scored,
+    never taken for a clarifying question."""
+    for ex in d.exchanges:
+        if ex.said.asks_after and ex.replies:
+            score = ex.turn.score
+            ok = ex.turn.kind == "answer" and score is not None and score.score is not None
+            rate.add(ok, f"{ex.said.text[-50:]!r} -> {ex.turn.kind}, {ex.replies[0].kind}: {ex.replies[0].text[:50]!r}")
+
+
 def unsure_attempts_scored(d: Dialogue, rate: Rate) -> None:
     """An answer that opens with "I don't know, I guess..." and answers anyway is an attempt: scored, never taken
     for a skip."""

@@ -71,6 +71,7 @@ def summarise(suite: str, harness: Harness, dialogues: list[Dialogue]) -> dict[s
         checks.asked_first_answered(d, rates["asked_first_answered_rate"])
         checks.no_presupposition(bank, d, rates["no_presupposition_rate"])
         checks.unsure_attempts_scored(d, rates["unsure_attempts_scored_rate"])
+        checks.asked_after_scored(d, rates["asked_after_scored_rate"])
         if suite != "scenario":
             checks.challenge_rate(d, rates["challenge_rate"])
         if suite == "scenario":

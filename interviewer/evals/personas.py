@@ -96,6 +96,7 @@ class Said:
     parrot: bool = False
     asked_first: str | None = None  # a clarifying question said before the answer, in the same turn
     unsure: bool = False  # opens with "I don't know" and answers anyway: an attempt, to be scored
+    asks_after: bool = False  # ends the answer with a question back ("Does that answer it?"): still an answer
 
 
 @dataclass(frozen=True)
@@ -113,6 +114,7 @@ class Persona:
     opener: str | None = None  # a non-answer said before the first answer on each item
     clarifies: bool = False  # asks a clarifying question before its first answer of the interview
     asks_first: bool = False  # opens its first answer to the second item with a clarifying question, then answers
+    # ... and ends its first answer to the third item with a question back ("Does that answer it?")
     unsure_first: bool = False  # opens its first answer of the interview with "I don't know, I guess ..." and answers
     mode: str = "compose"  # compose, empty, gibberish, idk, off-topic, parrot, inject
     labelled: str | None = None  # kind of labelled answer to use for the first answer, when the question has one
@@ -125,8 +127,8 @@ PERSONAS: dict[str, Persona] = {
         Persona("strong", "states every key point", coverage=1.0, labelled="strong", expected="high"),
         Persona(
             "average",
-            "asks a clarifying question first (and, on the next question, one before answering in the same turn), "
-            "then states about half the key points",
+            "asks a clarifying question first (on the next question, one before answering in the same turn; on the "
+            "third, one after), then states about half the key points",
             coverage=0.5,
             labelled="adequate",
             expected="mid",

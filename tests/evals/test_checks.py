@@ -210,3 +210,13 @@ def test_an_unsure_attempt_taken_for_a_skip_is_caught(interviewer: Interviewer, 
     assert rate.total == 1 and rate.value == 1.0, rate.failures
     unsure[0].turn.kind = "skip"
     assert _rate(checks.unsure_attempts_scored, d).value == 0.0
+
+
+def test_an_answer_that_asks_back_taken_for_a_clarification_is_caught(interviewer: Interviewer, bank: Bank) -> None:
+    d = _run(interviewer, bank, "average", Plan(questions=3, seed=4))
+    after = [ex for ex in d.exchanges if ex.said.asks_after]
+    assert len(after) == 1 and after[0].said.text.endswith("?")
+    rate = _rate(checks.asked_after_scored, d)
+    assert rate.total == 1 and rate.value == 1.0, rate.failures
+    after[0].turn.kind = "clarify"
+    assert _rate(checks.asked_after_scored, d).value == 0.0
