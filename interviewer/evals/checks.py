@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 from interviewer.bank.loader import Bank
 from interviewer.bank.models import ItemRef, is_stage_key
-from interviewer.evals.personas import committable
+from interviewer.evals.personas import Said, committable
 from interviewer.evals.simulate import Dialogue, Exchange, item_of, targets_of
 from interviewer.interview.follow_ups import claims_to_press, quote
 from interviewer.interview.models import Turn
@@ -337,24 +337,25 @@ def asked_first_answered(d: Dialogue, rate: Rate) -> None:
         rate.add(ok, f"{ex.said.text[:60]!r} -> {first.kind}: {first.text[:60]!r}")
 
 
+def _scored_as_answers(d: Dialogue, rate: Rate, marked: Callable[[Said], bool]) -> None:
+    """Each turn `marked` by the persona's truth was scored as an answer, not taken for a non-answer."""
+    for ex in d.exchanges:
+        if marked(ex.said) and ex.replies:
+            score, first = ex.turn.score, ex.replies[0]
+            ok = ex.turn.kind == "answer" and score is not None and score.score is not None
+            rate.add(ok, f"{ex.said.text[:60]!r} -> {ex.turn.kind}, {first.kind}: {first.text[:50]!r}")
+
+
 def asked_after_scored(d: Dialogue, rate: Rate) -> None:
     """An answer that ends with a question back ("Does that answer what you were asking?") is an answer: scored,
     never taken for a clarifying question."""
-    for ex in d.exchanges:
-        if ex.said.asks_after and ex.replies:
-            score = ex.turn.score
-            ok = ex.turn.kind == "answer" and score is not None and score.score is not None
-            rate.add(ok, f"{ex.said.text[-50:]!r} -> {ex.turn.kind}, {ex.replies[0].kind}: {ex.replies[0].text[:50]!r}")
+    _scored_as_answers(d, rate, lambda said: said.asks_after)
 
 
 def unsure_attempts_scored(d: Dialogue, rate: Rate) -> None:
     """An answer that opens with "I don't know, I guess..." and answers anyway is an attempt: scored, never taken
     for a skip."""
-    for ex in d.exchanges:
-        if ex.said.unsure and ex.replies:
-            score = ex.turn.score
-            ok = ex.turn.kind == "answer" and score is not None and score.score is not None
-            rate.add(ok, f"{ex.said.text[:60]!r} -> {ex.turn.kind}, {ex.replies[0].kind}: {ex.replies[0].text[:50]!r}")
+    _scored_as_answers(d, rate, lambda said: said.unsure)
 
 
 def polite_close(d: Dialogue, rate: Rate) -> None:
