@@ -74,6 +74,26 @@ class EmbeddingSettings(BaseModel):
     batch_size: int = Field(default=32, ge=1, le=2048, description="Texts embedded per batch.")
 
 
+class TurnTakingSettings(BaseModel):
+    """When a spoken answer is over, in the hands-free interview (interviewer/voice/turns.py). Seconds."""
+
+    end_after_sentence_s: float = Field(default=0.7, gt=0, description="Silence that ends a turn after a sentence.")
+    end_after_short_s: float = Field(
+        default=2.0, gt=0, description="Silence that ends a turn after a sentence, while the answer is short."
+    )
+    short_answer_words: int = Field(default=20, ge=1, description="Answers under this many words are short.")
+    end_after_open_s: float = Field(
+        default=3.0, gt=0, description="Silence that ends a turn after a filler, conjunction or cut-off clause."
+    )
+    hold_s: float = Field(default=60.0, gt=0, description="How long 'let me think' holds the turn.")
+    nudge_after_s: float = Field(default=8.0, gt=0, description="Silence before any speech that gets one nudge.")
+    give_up_after_s: float = Field(
+        default=20.0, gt=0, description="Silence before any speech that ends the turn as a non-answer."
+    )
+    pause_s: float = Field(default=0.3, gt=0, description="A pause this long closes a stretch, which is transcribed.")
+    start_frames: int = Field(default=3, ge=1, description="Speech frames in a row (32 ms each) that start speech.")
+
+
 class VoiceSettings(BaseModel):
     """Speech in and out. Offline: Whisper tiny.en hears, the browser speaks. Both can point at a served model."""
 
@@ -92,6 +112,7 @@ class VoiceSettings(BaseModel):
     tts_voice: str = Field(default="alloy", description="Voice name for the /audio/speech endpoint.")
     max_audio_s: float = Field(default=300.0, gt=0, description="Longest spoken answer accepted, in seconds.")
     max_audio_mb: float = Field(default=25.0, gt=0, description="Largest audio file accepted, in megabytes.")
+    turns: TurnTakingSettings = Field(default_factory=TurnTakingSettings)
 
 
 class AuthSettings(BaseModel):

@@ -9,14 +9,15 @@ from interviewer.settings import REPO_ROOT, Settings
 README = (REPO_ROOT / "README.md").read_text(encoding="utf-8")
 
 
-def _env_names() -> set[str]:
+def _env_names(fields: dict | None = None, prefix: str = "INTERVIEWER_") -> set[str]:
+    """Every environment name a setting has, nested groups included (INTERVIEWER_VOICE__TURNS__HOLD_S)."""
     names = set()
-    for name, field in Settings.model_fields.items():
+    for name, field in (Settings.model_fields if fields is None else fields).items():
         nested = getattr(field.annotation, "model_fields", None)
         if nested:
-            names |= {f"INTERVIEWER_{name.upper()}__{sub.upper()}" for sub in nested}
+            names |= _env_names(nested, f"{prefix}{name.upper()}__")
         else:
-            names.add(f"INTERVIEWER_{name.upper()}")
+            names.add(f"{prefix}{name.upper()}")
     return names
 
 

@@ -3,18 +3,24 @@ upper bound unless it is in MIN_TARGETS. Figures with no target are printed with
 
 from __future__ import annotations
 
-# figure -> (bound, unit)
+# figure -> (bound, unit). The light runtime's targets (issue 17: the models on ONNX Runtime, no PyTorch) are
+# cold starts <= 3 s, RSS <= 400 MB, turn p95 <= 100 ms, >= 60 answers/s, and runtime packages at most half of
+# the 2326 MB they weighed with PyTorch and sentence-transformers (134 packages, measured by footprint.py on
+# 2026-12-05).
 TARGETS = {
     "index_build_s": (20.0, "s"),
     "index_rebuild_unchanged_s": (2.0, "s"),
     "search_warm_p50_ms": (30.0, "ms"),
-    "turn_p95_ms": (200.0, "ms"),
-    "cold_start_served_p50_s": (10.0, "s"),
+    "turn_p95_ms": (100.0, "ms"),
+    "cold_start_served_p50_s": (3.0, "s"),
     "cold_start_served_max_s": (10.0, "s"),
-    "app_peak_rss_mb": (1024.0, "MB"),
+    "cold_start_first_scored_p50_s": (3.0, "s"),
+    "app_peak_rss_mb": (400.0, "MB"),
     "llm_turn_overhead_p95_ms": (20.0, "ms"),
+    "runtime_packages_mb": (1163.0, "MB"),
+    "runtime_heavy_packages": (0.0, ""),
 }
-MIN_TARGETS = {"scoring_batch_answers_per_s": (30.0, "/s"), "scoring_reference_batch_answers_per_s": (20.0, "/s")}
+MIN_TARGETS = {"scoring_batch_answers_per_s": (60.0, "/s"), "scoring_reference_batch_answers_per_s": (20.0, "/s")}
 
 
 class BenchError(RuntimeError):

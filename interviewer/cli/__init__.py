@@ -12,6 +12,7 @@ from interviewer.cli import (
     bank_cmds,
     bench_cmds,
     doctor_cmds,
+    embedder_cmds,
     eval_cmds,
     grader_cmds,
     index_cmds,
@@ -36,6 +37,7 @@ def build_parser() -> argparse.ArgumentParser:
     score_cmds.register(sub)
     grader_cmds.register(sub)
     reader_cmds.register(sub)
+    embedder_cmds.register(sub)
     doctor_cmds.register(sub)
     interview_cmds.register(sub)
     reliability_cmds.register(sub)

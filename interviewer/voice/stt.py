@@ -112,7 +112,10 @@ class WhisperTranscriber:
         )
 
     def text(self, path: Path, audio: Audio, prompt: str | None = None) -> str:
-        samples = np.frombuffer(audio.pcm16k, dtype="<i2").astype(np.float32) / 32768.0
+        return self.samples_text(np.frombuffer(audio.pcm16k, dtype="<i2").astype(np.float32) / 32768.0, prompt)
+
+    def samples_text(self, samples: np.ndarray, prompt: str | None = None) -> str:
+        """Words in 16 kHz float32 samples (a whole answer, or one stretch of a live one)."""
         with self._lock:
             self._load()
             segments, _ = self._model.transcribe(

@@ -11,7 +11,7 @@ from interviewer.settings import Settings
 
 
 def test_collection_is_named_after_its_embedder(built_index: BankIndex) -> None:
-    assert built_index.collection_name == "bank-minilm-l6-v2"
+    assert built_index.collection_name == "bank-minilm-l6-v2-onnx"
     stored = built_index.stored_hashes()
     assert "pyd-gil-concurrency#full" in stored and "production-bug/triage-impact" in stored
 
@@ -64,6 +64,31 @@ def test_rebuild_is_incremental(tmp_path: Path, bank: Bank, embedder: LocalMiniL
     assert report.removed == views_removed
     assert index.search("career so far in Python", k=1)[0].id == bank.questions[0].id
     assert bank.questions[1].id not in {h.id for h in index.search(bank.questions[1].text, k=10)}
+
+
+class PyTorchEra(LocalMiniLM):
+    """The name the embedder had on PyTorch, before it moved to ONNX Runtime: its collection is what an upgrade
+    finds on disk."""
+
+    name = "minilm-l6-v2"
+    replaces = ()
+
+
+def test_an_earlier_embedders_index_is_rebuilt_once_with_a_notice(tmp_path: Path, bank: Bank) -> None:
+    settings = Settings(data_dir=tmp_path)
+    old = BankIndex(settings, embedder=PyTorchEra())
+    old.build(bank)
+    assert old.manifest_path.exists()
+
+    index = BankIndex(settings, embedder=LocalMiniLM())
+    report = index.build(bank)
+    assert report.notice and "made by minilm-l6-v2" in report.notice and "rebuilt once" in report.notice
+    assert report.added == report.embedded > 57
+    assert not old.manifest_path.exists()
+    assert [c.name for c in index._client.list_collections()] == ["bank-minilm-l6-v2-onnx"]  # no second copy
+
+    again = BankIndex(settings, embedder=LocalMiniLM()).build(bank)
+    assert again.notice is None and again.embedded == 0
 
 
 @pytest.mark.parametrize("k", [1, 3, 12])

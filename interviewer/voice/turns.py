@@ -1,0 +1,237 @@
+"""Turn-taking for the hands-free interview: when has the candidate finished speaking?
+
+Audio arrives in small chunks while the candidate talks. `VoiceActivity` reads it with Silero VAD (the ONNX model
+inside faster-whisper, on onnxruntime; the `silero-vad` package itself would bring PyTorch) one 32 ms frame at a
+time, carrying the model's state, so each chunk costs only its own frames. `Listener` cuts the speech into stretches
+at short pauses and has each stretch transcribed as soon as a pause closes it: the words show while the candidate is
+still talking, and when the turn ends only the last stretch is left to hear.
+
+The end of a turn is a policy over the words so far and the silence since the last speech (`end_of_turn`), never
+one fixed timeout:
+- after a complete sentence, a short wait (`end_after_sentence_s`), longer while the answer is still under
+  `short_answer_words` words (`end_after_short_s`): one sentence is more often a first thought than a whole answer;
+- after a filler, a conjunction or a clause cut off ("um", "and", "so the"), a longer one (`end_after_open_s`);
+- "give me a moment", "let me think" holds the turn for up to `hold_s`;
+- no speech at all for `nudge_after_s` gets one gentle nudge; after `give_up_after_s` the turn ends empty and the
+  interview's own non-answer handling takes over.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+import numpy as np
+
+from interviewer.settings import TurnTakingSettings
+from interviewer.voice.audio import RATE
+
+FRAME = 512  # samples per VAD frame at 16 kHz: 32 ms
+CONTEXT = 64  # samples of the previous frame the model sees with each one (as faster-whisper feeds it)
+FRAME_S = FRAME / RATE
+
+# The last words of an unfinished thought: a filler, a conjunction, an article or preposition left hanging.
+OPEN_ENDINGS = frozenset(
+    "um uh er erm hmm mm like and but or so because since although though then if when while which that who the a "
+    "an to of for with in on at by from into about as than is are was were be i i'd i'll we we'd my our it's".split()
+)
+HOLDS = re.compile(
+    r"\b(give me (a|one) (moment|second|sec|minute)|let me think|let me see|one (moment|second|sec)|"
+    r"bear with me|hold on|just a (moment|second|sec)|i need (a|to) (moment|think))\b",
+    re.IGNORECASE,
+)
+SENTENCE_END = re.compile(r"[.!?][\"')\]]*$")
+
+Decision = Literal["wait", "end", "nudge", "give_up"]
+
+
+def last_words(text: str, n: int = 1) -> list[str]:
+    return re.findall(r"[a-z']+", text.lower())[-n:]
+
+
+def is_open(text: str) -> bool:
+    """True when the words so far stop mid-thought: no closing punctuation, or a filler or joining word last.
+
+    Whisper often closes a cut-off clause with a full stop, so the last word is checked even after one."""
+    t = text.strip()
+    if not t or t.endswith(("...", "…", "-", ",")):  # Whisper writes a trailing-off clause as "and..."
+        return True
+    tail = last_words(t)
+    if tail and tail[0] in OPEN_ENDINGS:
+        return True
+    return not SENTENCE_END.search(t)
+
+
+def holds(text: str) -> bool:
+    """The candidate asked for time, in the last stretch they spoke ("Let me think about that for a second.")."""
+    return bool(HOLDS.search(text[-120:]))
+
+
+def end_of_turn(
+    policy: TurnTakingSettings,
+    text: str,
+    silence_s: float,
+    spoke: bool,
+    holding: bool = False,
+    nudged: bool = False,
+) -> Decision:
+    """What to do now, given the words heard, the silence since the last speech (or since listening began, when
+    nothing was said yet), and whether the last thing said asked for time."""
+    if not spoke:
+        if silence_s >= policy.give_up_after_s:
+            return "give_up"
+        if silence_s >= policy.nudge_after_s and not nudged:
+            return "nudge"
+        return "wait"
+    if holding:
+        return "end" if silence_s >= policy.hold_s else "wait"
+    if is_open(text):
+        wait = policy.end_after_open_s
+    elif len(last_words(text, policy.short_answer_words)) < policy.short_answer_words:
+        wait = policy.end_after_short_s  # one sentence is rarely a whole interview answer: it may be a first thought
+    else:
+        wait = policy.end_after_sentence_s
+    return "end" if silence_s >= wait else "wait"
+
+
+class VoiceActivity:
+    """Silero VAD over a stream: feed samples (float32, 16 kHz, any chunk size), get one speech probability per
+    32 ms frame. The model's state and the context samples carry over from chunk to chunk."""
+
+    def __init__(self) -> None:
+        from faster_whisper.vad import get_vad_model
+
+        self._session = get_vad_model().session
+        self._pending = np.zeros(0, dtype=np.float32)
+        self._context = np.zeros(CONTEXT, dtype=np.float32)
+        self._h = np.zeros((1, 1, 128), dtype=np.float32)
+        self._c = np.zeros((1, 1, 128), dtype=np.float32)
+
+    def feed(self, samples: np.ndarray) -> np.ndarray:
+        self._pending = np.concatenate([self._pending, np.asarray(samples, dtype=np.float32)])
+        n = len(self._pending) // FRAME
+        if not n:
+            return np.zeros(0, dtype=np.float32)
+        frames = self._pending[: n * FRAME].reshape(n, FRAME)
+        self._pending = self._pending[n * FRAME :]
+        contexts = np.vstack([self._context, frames[:-1, -CONTEXT:]]) if n > 1 else self._context[None, :]
+        self._context = frames[-1, -CONTEXT:].copy()
+        batch = np.concatenate([contexts, frames], axis=1)
+        out, self._h, self._c = self._session.run(None, {"input": batch, "h": self._h, "c": self._c})
+        return np.asarray(out, dtype=np.float32).reshape(-1)[:n]
+
+
+@dataclass
+class Event:
+    """What the page shows or does: a status change, the words so far, a nudge, or the end of the turn."""
+
+    kind: Literal["status", "words", "nudge", "end"]
+    status: Literal["listening", "hearing", "thinking"] | None = None
+    text: str = ""
+    at_s: float = 0.0  # stream time when it happened
+    audio: np.ndarray | None = field(default=None, repr=False)  # the whole turn's samples, with "end"
+
+
+Transcribe = Callable[[np.ndarray, str], str]  # (samples, text heard so far) -> the stretch's words
+
+
+class Listener:
+    """One candidate turn from a microphone stream. `feed` takes each chunk as it arrives and returns what happened.
+
+    Speech starts after `start_frames` speech frames in a row and a stretch closes after `pause_s` of silence; the
+    closed stretch is transcribed at once (`transcribe`), so the words build up while the candidate talks."""
+
+    def __init__(self, policy: TurnTakingSettings, transcribe: Transcribe, threshold: float = 0.5):
+        self.policy = policy
+        self.transcribe = transcribe
+        self.threshold = threshold
+        self.vad = VoiceActivity()
+        self.samples: list[np.ndarray] = []
+        self.frames = 0  # frames read so far
+        self.run = 0  # speech frames in a row
+        self.stretch_start: int | None = None  # first frame of the stretch being spoken
+        self.last_speech = -1  # last speech frame
+        self.spoken: list[tuple[int, int]] = []  # closed stretches, as frame ranges
+        self.text = ""
+        self.holding = False  # the last stretch asked for time ("let me think")
+        self.nudged = False
+        self.done = False
+
+    @property
+    def now_s(self) -> float:
+        return self.frames * FRAME_S
+
+    def _stretch_audio(self, start: int, end: int) -> np.ndarray:
+        pad = int(0.2 / FRAME_S)  # a little before and after, so no word is clipped
+        audio = np.concatenate(self.samples) if self.samples else np.zeros(0, dtype=np.float32)
+        return audio[max(0, start - pad) * FRAME : (end + pad) * FRAME]
+
+    def _close_stretch(self, events: list[Event]) -> None:
+        if self.stretch_start is None:
+            return
+        start, end = self.stretch_start, self.last_speech + 1
+        self.stretch_start = None
+        self.spoken.append((start, end))
+        words = self.transcribe(self._stretch_audio(start, end), self.text).strip()
+        if words:
+            self.text = f"{self.text} {words}".strip()
+            events.append(Event("words", text=self.text, at_s=self.now_s))
+            self.holding = holds(words)
+
+    def feed(self, chunk: np.ndarray) -> list[Event]:
+        if self.done:
+            return []
+        events: list[Event] = []
+        self.samples.append(np.asarray(chunk, dtype=np.float32))
+        pause = max(1, round(self.policy.pause_s / FRAME_S))
+        for p in self.vad.feed(chunk):
+            speech = p >= self.threshold
+            self.run = self.run + 1 if speech else 0
+            if speech and self.run >= self.policy.start_frames:
+                if self.stretch_start is None:
+                    self.stretch_start = self.frames - self.run + 1
+                    if not self.spoken:
+                        events.append(Event("status", status="hearing", at_s=self.now_s))
+                self.last_speech = self.frames
+            self.frames += 1
+            if self.stretch_start is not None and self.frames - 1 - self.last_speech >= pause:
+                self._close_stretch(events)
+            decision = self._decide()
+            if decision == "nudge":
+                self.nudged = True
+                events.append(Event("nudge", at_s=self.now_s))
+            elif decision in ("end", "give_up"):
+                self._close_stretch(events)
+                self.done = True
+                events.append(Event("status", status="thinking", at_s=self.now_s))
+                events.append(Event("end", text=self.text, at_s=self.now_s, audio=np.concatenate(self.samples)))
+                break
+        return events
+
+    def _decide(self) -> Decision:
+        if self.stretch_start is not None:
+            return "wait"  # still talking, or a pause too short to close the stretch
+        spoke = bool(self.spoken)
+        silence = (self.frames - 1 - self.last_speech) * FRAME_S if spoke else self.now_s
+        return end_of_turn(self.policy, self.text, silence, spoke, self.holding, self.nudged)
+
+    def finish(self) -> Event:
+        """The candidate stopped the stream themselves: whatever was heard is the turn."""
+        events: list[Event] = []
+        self._close_stretch(events)
+        self.done = True
+        audio = np.concatenate(self.samples) if self.samples else None
+        return Event("end", text=self.text, at_s=self.now_s, audio=audio)
+
+
+def whisper_stretches(transcriber: Any, prompt: str | None = None) -> Transcribe:
+    """Stretches heard by the offline recogniser, told the question's prompt (`recognition_prompt`) and the words
+    the candidate said before this stretch, as Whisper expects the text that came before."""
+
+    def run(samples: np.ndarray, before: str) -> str:
+        told = " ".join(x for x in (prompt, before[-300:]) if x) or None
+        return str(transcriber.samples_text(samples, told))
+
+    return run
