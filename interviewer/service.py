@@ -22,6 +22,7 @@ from interviewer.settings import Settings
 if TYPE_CHECKING:
     from interviewer.interview.interviewer import Interviewer
     from interviewer.voice import Transcript
+    from interviewer.voice.turns import Listener
 
 MAX_QUERY_CHARS = 2000
 
@@ -135,6 +136,18 @@ class Service:
         prompt = recognition_prompt(rubric_for(self.bank, current)) if current else None
         transcript: Transcript = self._transcriber.transcribe(Path(path), prompt=prompt)
         return transcript
+
+    def listener(self, session_id: str) -> Listener:
+        """A hands-free turn for this session: the microphone stream in, the end of the answer detected, its words
+        heard by the offline recogniser stretch by stretch, told the question being answered."""
+        from interviewer.voice.prompt import recognition_prompt
+        from interviewer.voice.stt import OFFLINE
+        from interviewer.voice.turns import Listener, whisper_stretches
+
+        session = self.load(session_id)
+        current = session.state.current if session else None
+        prompt = recognition_prompt(rubric_for(self.bank, current)) if current else None
+        return Listener(self.settings.voice.turns, whisper_stretches(OFFLINE, prompt))
 
     @property
     def stt_engine(self) -> str:

@@ -90,8 +90,17 @@ class TurnTakingSettings(BaseModel):
     give_up_after_s: float = Field(
         default=20.0, gt=0, description="Silence before any speech that ends the turn as a non-answer."
     )
-    pause_s: float = Field(default=0.3, gt=0, description="A pause this long closes a stretch, which is transcribed.")
+    pause_s: float = Field(default=0.5, gt=0, description="A pause this long closes a stretch, which is transcribed.")
     start_frames: int = Field(default=3, ge=1, description="Speech frames in a row (32 ms each) that start speech.")
+    barge_in_frames: int = Field(
+        default=10, ge=1, description="Frames in a row of strong speech that stop the interviewer talking."
+    )
+    barge_in_threshold: float = Field(
+        default=0.9, gt=0, le=1, description="Speech probability a frame needs to count towards a barge-in."
+    )
+    barge_in_rms: float = Field(
+        default=0.02, ge=0, description="Loudness (RMS, full scale 1.0) a frame needs to count towards a barge-in."
+    )
 
 
 class VoiceSettings(BaseModel):

@@ -17,6 +17,7 @@ from interviewer.bench.footprint import run_footprint_bench
 from interviewer.bench.index import run_index_bench
 from interviewer.bench.llm_overhead import run_llm_overhead_bench
 from interviewer.bench.scoring import run_scoring_bench, run_turn_bench
+from interviewer.bench.voice import run_voice_bench
 from interviewer.settings import Settings
 
 Stage = Callable[[Settings, Path, Callable[[str], None]], dict[str, float]]
@@ -26,6 +27,7 @@ STAGES: list[tuple[str, Stage]] = [
     ("offline turns", lambda s, d, note: run_turn_bench(s, d)),
     ("cold starts of the app", lambda s, d, note: run_cold_start_bench(s, d, note=note)),
     ("LLM-path overhead", lambda s, d, note: run_llm_overhead_bench(s, d)),
+    ("voice to voice", lambda s, d, note: run_voice_bench(s, d)),
     ("runtime packages", lambda s, d, note: run_footprint_bench()),
 ]
 

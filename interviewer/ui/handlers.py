@@ -8,7 +8,7 @@ import time
 from collections.abc import Iterator
 from typing import Any
 
-from interviewer.interview.models import Plan, Session
+from interviewer.interview.models import Plan, Session, TurnResult
 from interviewer.scoring.models import Speech
 from interviewer.service import Service
 from interviewer.ui import views
@@ -110,11 +110,7 @@ class Handlers:
                 yield ([*shown, partial], _skip(), _skip(), _skip(), _skip(), _skip(), _skip())
                 time.sleep(STREAM_DELAY_S)
             shown.append({"role": "assistant", "content": views.as_text(turn.text)})
-        if session.plan.mode == "practice":  # a turn that scored nothing (a question back, a hint) keeps the last
-            feedback = views.feedback_html(result.score or views.last_scored(session))
-        else:
-            feedback = _realistic_panel()
-        said = " ".join(t.text for t in result.turns)  # for the voice: what the interviewer just said
+        feedback, said = after_turn(session, result)
         yield (shown, _skip(), views.status_line(session), feedback, " ".join(notes), said, None)
 
     def retry(self, session_id: str, text: str, pending: Any) -> tuple:
@@ -185,6 +181,15 @@ class Handlers:
         charts = "".join(c for c in (competency_chart(report), coverage_chart(report), stage_chart(report)) if c)
         md, page = self.service.report_files(session, report)
         return (f"<div class=charts>{charts}</div>", to_markdown(report), str(md), str(page))
+
+
+def after_turn(session: Session, result: TurnResult) -> tuple[str, str]:
+    """The feedback panel after a turn, and what the interviewer just said (for the voice)."""
+    if session.plan.mode == "practice":  # a turn that scored nothing (a question back, a hint) keeps the last
+        feedback = views.feedback_html(result.score or views.last_scored(session))
+    else:
+        feedback = _realistic_panel()
+    return feedback, " ".join(t.text for t in result.turns)
 
 
 def _recording(pending: Any) -> tuple[float | None, Speech | None]:

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from interviewer.bank.models import LEVELS, TRACKS
 from interviewer.service import Service
 from interviewer.ui import history_tab, search_page, views
+from interviewer.ui.conversation import Conversation
 from interviewer.ui.handlers import Handlers
 
 if TYPE_CHECKING:
@@ -46,6 +47,11 @@ SPEAK_JS = """(on, text) => {
   }
   return [];
 }"""
+HUSH_JS = """() => {
+  window.speechSynthesis?.cancel();
+  document.querySelectorAll('audio').forEach((a) => a.pause());
+  return [];
+}"""
 SESSION_FROM_URL_JS = """() => {
   const p = new URLSearchParams(window.location.search);
   return p.get('session') || (p.get('practise') ? 'practise:' + p.get('practise') : '');
@@ -75,7 +81,7 @@ def _setup(w: Widgets, service: Service) -> None:
             w.scenario = gr.Dropdown(scenarios, value="", label="Scenario after the questions", elem_id="scenario")
             w.seed = gr.Number(0, precision=0, label="Seed", minimum=0, info="same seed, same interview")
         with gr.Row():
-            w.speak = gr.Checkbox(True, label="Read the interviewer's turns aloud")
+            w.speak = gr.Checkbox(True, label="Read the interviewer's turns aloud", elem_id="speak")
             w.start = gr.Button("Start interview", variant="primary", elem_id="start")
 
 
@@ -102,6 +108,20 @@ def _interview(w: Widgets, service: Service) -> None:
                 sources=["microphone", "upload"], type="filepath", format="wav", elem_id="mic",
                 label="Or speak your answer (it is transcribed into the box above, for you to check)",
             )  # fmt: skip
+            with gr.Accordion("Hands-free conversation (beta)", open=False, elem_id="conversation"):
+                gr.Markdown(
+                    "Press record once and just talk: the interviewer hears when you have finished, answers aloud "
+                    "and listens again, to the end of the interview. Pausing after *and* or *um* does not end "
+                    "your turn; say *let me think* if you need a moment. Use headphones if the interviewer's "
+                    "voice comes back through your microphone."
+                )
+                w.live = gr.Audio(
+                    sources=["microphone"], streaming=True, type="numpy", elem_id="live-mic",
+                    label="Conversation microphone",
+                )  # fmt: skip
+                w.live_status = gr.Markdown("", elem_id="live-status")
+            w.live_said = gr.Textbox(visible=False)
+            w.live_stop = gr.Textbox(visible=False)
             w.last_said = gr.Textbox(visible=False)
             w.voice_out = gr.Audio(autoplay=True, visible=tts != "browser", label="Interviewer voice")
         with gr.Column(scale=2):
@@ -139,8 +159,23 @@ def build_app(service: Service) -> gr.Blocks:
                 history_tab.build(service, history)
             with gr.Tab("Question bank", id="bank"):
                 search_page.build_search_tab(service)
-        _wire(w, Handlers(service), tts, page)
+        h = Handlers(service)
+        _wire(w, h, tts, page)
+        _wire_conversation(w, h, Conversation(service), tts)
     return page
+
+
+def _wire_conversation(w: Widgets, h: Handlers, conv: Conversation, tts: str) -> None:
+    """The microphone streams in half seconds for as long as an interview lasts; each answer is sent when the
+    turn-taking policy says it is over, and the reply is read aloud by the same voice as a typed turn's."""
+    out = [w.chat, w.status, w.feedback, w.notice, w.live_said, w.live_status, w.live_stop]
+    w.live.stream(conv.listen, [w.live, w.sid, w.speak], out, stream_every=0.5, time_limit=3 * 3600,
+                  concurrency_limit=None, show_progress="hidden", api_visibility="private")  # fmt: skip
+    w.live_stop.change(None, None, None, js=HUSH_JS)  # the candidate barged in
+    said = w.live_said.change(None, [w.speak, w.live_said], None, js=SPEAK_JS)
+    said.then(h.report, [w.sid], [w.charts, w.report_md, w.md_file, w.html_file], api_visibility="private")
+    if tts != "browser":
+        said.then(h.voice, [w.live_said], [w.voice_out], api_visibility="private")
 
 
 def _wire(w: Widgets, h: Handlers, tts: str, page: gr.Blocks) -> None:

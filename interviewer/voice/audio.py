@@ -72,7 +72,7 @@ def load_wav(path: str | Path, voice: VoiceSettings | None = None) -> Audio:
             f"This recording is {clock(math.ceil(seconds))} long; answers are limited to {clock(voice.max_audio_s)}. "
             "Record a shorter answer."
         )
-    mono16k = _resample(samples, rate)
+    mono16k = resample(samples, rate)
     if len(mono16k) == 0:
         raise AudioError("The recording has no sound in it. Record your answer again.")
     if _loudest_window_rms(mono16k) < SILENCE_RMS:
@@ -125,7 +125,7 @@ def _decode(raw: bytes, width: int) -> np.ndarray:
     return np.frombuffer(raw, dtype="<i4").astype(np.float32) / 65536.0
 
 
-def _resample(x: np.ndarray, rate: int) -> np.ndarray:
+def resample(x: np.ndarray, rate: int) -> np.ndarray:
     """Linear interpolation, after a windowed-sinc low-pass when going down (browsers record at 44.1/48 kHz)."""
     if rate == RATE or len(x) == 0:
         return x

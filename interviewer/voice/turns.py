@@ -108,13 +108,16 @@ class VoiceActivity:
         self._context = np.zeros(CONTEXT, dtype=np.float32)
         self._h = np.zeros((1, 1, 128), dtype=np.float32)
         self._c = np.zeros((1, 1, 128), dtype=np.float32)
+        self.loudness = np.zeros(0, dtype=np.float32)  # RMS of each frame the last `feed` read (full scale 1.0)
 
     def feed(self, samples: np.ndarray) -> np.ndarray:
         self._pending = np.concatenate([self._pending, np.asarray(samples, dtype=np.float32)])
         n = len(self._pending) // FRAME
         if not n:
+            self.loudness = np.zeros(0, dtype=np.float32)
             return np.zeros(0, dtype=np.float32)
         frames = self._pending[: n * FRAME].reshape(n, FRAME)
+        self.loudness = np.sqrt(np.mean(np.square(frames), axis=1))
         self._pending = self._pending[n * FRAME :]
         contexts = np.vstack([self._context, frames[:-1, -CONTEXT:]]) if n > 1 else self._context[None, :]
         self._context = frames[-1, -CONTEXT:].copy()

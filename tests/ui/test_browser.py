@@ -39,8 +39,9 @@ def reference_answer(chat: str) -> str:
     return max(asked, key=lambda pair: pair[0])[1].reference_answer
 
 
-def start(page: Any, url: str, questions: int = 1, scenario: str | None = None) -> str:
-    page.goto(url)
+def start(page: Any, url: str, questions: int = 1, scenario: str | None = None, navigate: bool = True) -> str:
+    if navigate:
+        page.goto(url)
     page.locator("#start").wait_for(timeout=TURN_TIMEOUT_MS)
     page.locator("#questions input[type=number]").fill(str(questions))
     page.locator("#questions input[type=number]").press("Tab")

@@ -1,0 +1,154 @@
+"""Conversation mode: the microphone streams, the interviewer listens, and each answer is sent when it is over.
+
+The page streams the microphone in short chunks once the candidate presses record (one click for the whole
+interview). Each chunk goes to the session's `Listener` (interviewer/voice/turns.py): the words show as they are
+heard, and when the turn is over by the turn-taking policy the answer takes the same path as a typed one (scoring,
+feedback, report, persistence), with the delivery figures from the audio. While the interviewer's reply is being
+read aloud, the microphone's audio is not listened to, so the page's own voice is not taken for the candidate.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from interviewer.service import Service
+from interviewer.ui import views
+from interviewer.ui.handlers import NO_SESSION, SESSION_ID, _skip, after_turn
+from interviewer.voice.audio import RATE, Audio, resample
+from interviewer.voice.turns import Listener, VoiceActivity
+
+log = logging.getLogger(__name__)
+
+WORDS_PER_SECOND = 2.6  # how fast the page reads a reply aloud: until then, only a barge-in is listened for
+NUDGE = "Take your time. If you need a moment, say \u201clet me think\u201d, and I'll wait."
+LISTENING = "Listening\u2026"
+IDLE_S = 600.0  # a listener with no chunk for this long is dropped
+NOTHING_HEARD = "I didn't hear anything, so I'm still listening. Speak when you're ready, or type your answer."
+
+
+@dataclass
+class Live:
+    listener: Listener
+    speaking_until: float = 0.0  # monotonic time until which the interviewer is (probably) still speaking
+    barge: VoiceActivity | None = None  # reads the microphone while the interviewer speaks, for a barge-in
+    loud: int = 0  # frames in a row of clearly strong speech while the interviewer speaks
+    seen: float = 0.0  # monotonic time of the latest chunk
+
+
+def mono_16k(chunk: Any) -> np.ndarray:
+    """Gradio's (rate, int16 samples[, channels]) as float32 mono at 16 kHz."""
+    rate, data = chunk
+    x = np.asarray(data, dtype=np.float32)
+    if x.ndim == 2:
+        x = x.mean(axis=1)
+    if np.issubdtype(np.asarray(data).dtype, np.integer):
+        x = x / 32768.0
+    return resample(x.astype(np.float32), int(rate))
+
+
+class Conversation:
+    """One `Live` turn per session, kept here (a listener holds a model's state and audio: not a page value)."""
+
+    def __init__(self, service: Service):
+        self.service = service
+        self._live: dict[str, Live] = {}
+        self._lock = threading.Lock()
+
+    def _turn(self, session_id: str) -> Live:
+        now = time.monotonic()
+        with self._lock:
+            for sid in [s for s, v in self._live.items() if now - v.seen > IDLE_S]:
+                del self._live[sid]  # a closed tab's microphone: its audio is not kept
+            live = self._live.get(session_id)
+            if live is None or live.listener.done:
+                live = self._live[session_id] = Live(self.service.listener(session_id))
+            live.seen = now
+            return live
+
+    def listen(self, chunk: Any, session_id: str, speak: bool) -> tuple:
+        """Outputs: chat, status, feedback, notice, live_said (read aloud by the page), live_status, live_stop (a
+        new value stops the page's voice: the candidate barged in)."""
+        nothing = (_skip(),) * 7
+        if chunk is None:
+            return nothing
+        if not SESSION_ID.fullmatch(session_id or ""):
+            return (_skip(), _skip(), _skip(), NO_SESSION, _skip(), _skip(), _skip())
+        try:
+            samples = mono_16k(chunk)
+        except (TypeError, ValueError):
+            return nothing
+        live = self._turn(session_id)
+        stop: Any = _skip()
+        if time.monotonic() < live.speaking_until:
+            if not self._barges_in(live, samples):
+                return (*nothing[:5], "Speaking\u2026", _skip())
+            live.speaking_until = 0.0  # the candidate talks over the interviewer: it stops and listens
+            stop = f"{time.monotonic():.3f}"
+        status: Any = "Hearing you\u2026" if stop != _skip() else _skip()
+        for event in live.listener.feed(samples):
+            if event.kind == "status" and event.status == "hearing":
+                status = "Hearing you\u2026"
+            elif event.kind == "words":
+                status = f"Hearing you: \u201c{views.as_text(event.text)[-240:]}\u201d"
+            elif event.kind == "nudge":
+                return (*nothing[:4], NUDGE if speak else _skip(), NUDGE, stop)
+            elif event.kind == "end":
+                return (*self._answer(session_id, event.text, event.audio, speak), stop)
+        return (*nothing[:5], status, stop)
+
+    def _barges_in(self, live: Live, samples: np.ndarray) -> bool:
+        """Clearly strong speech for long enough while the interviewer talks: Silero sure it is speech and the
+        frame loud, so the interviewer's own voice, quieter after the browser's echo cancellation, is not enough."""
+        policy = self.service.settings.voice.turns
+        if live.barge is None:
+            live.barge = VoiceActivity()
+        probs = live.barge.feed(samples)
+        for p, rms in zip(probs, live.barge.loudness, strict=True):
+            strong = p >= policy.barge_in_threshold and rms >= policy.barge_in_rms
+            live.loud = live.loud + 1 if strong else 0
+            if live.loud >= policy.barge_in_frames:
+                return True
+        return False
+
+    def _answer(self, session_id: str, text: str, audio: np.ndarray | None, speak: bool) -> tuple:
+        if not text.strip():
+            return (_skip(), _skip(), _skip(), _skip(), _skip(), NOTHING_HEARD)
+        speech = _speech(audio, text)
+        try:
+            session, result = self.service.reply(session_id, text, speech.seconds if speech else None, speech)
+        except Exception as e:  # the message could quote the answer: only its type is logged above DEBUG
+            log.error("spoken turn failed in session %s: %s", session_id, type(e).__name__)
+            log.debug("turn failure details", exc_info=True)
+            return (_skip(), _skip(), _skip(), f"Something went wrong with that answer. You said: {text}", _skip(),
+                    "Please say it again.")  # fmt: skip
+        feedback, said = after_turn(session, result)
+        notes = [n for n in (result.notice, views.engine_notice(result.engine)) if n]
+        speaking = time.monotonic() + len(said.split()) / WORDS_PER_SECOND if speak and said else 0.0
+        with self._lock:  # the next answer gets a fresh listener, told the next question
+            self._live[session_id] = Live(self.service.listener(session_id), speaking, seen=time.monotonic())
+        status = "Speaking\u2026" if speak and said else LISTENING
+        if session.state.phase == "done":
+            status = "The interview is over: see the Report tab."
+        return (views.chat_messages(session), views.status_line(session), feedback, " ".join(notes),
+                said if speak else _skip(), status)  # fmt: skip
+
+
+def _speech(audio: np.ndarray | None, text: str) -> Any:
+    """Talk time, pauses and speaking rate from the turn's own audio (none for an empty stream)."""
+    from interviewer.voice.timing import speech_timing
+
+    if audio is None or len(audio) == 0:
+        return None
+    pcm = (np.clip(audio, -1.0, 1.0) * 32767).astype("<i2")
+    try:
+        return speech_timing(Audio(pcm.tobytes(), len(pcm) / RATE, float(np.sqrt(np.mean(audio**2)) * 32768)),
+                             words=len(text.split()))  # fmt: skip
+    except Exception as e:  # delivery figures are a bonus: never lose the answer over them
+        log.warning("no delivery figures for a spoken turn: %s", type(e).__name__)
+        return None

@@ -1,0 +1,109 @@
+"""Conversation mode's server side with the real service, models and SQLite: microphone chunks in, each answer sent
+when the turn-taking policy says it is over, the reply read aloud, and a barge-in only for clearly strong speech."""
+
+from __future__ import annotations
+
+import subprocess
+import wave
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+
+from interviewer.bank.loader import Bank
+from interviewer.index.store import BankIndex
+from interviewer.interview.models import Plan
+from interviewer.service import Service
+from interviewer.settings import get_settings
+from interviewer.ui.conversation import NUDGE, Conversation, mono_16k
+
+pytestmark = pytest.mark.skipif(subprocess.run(["which", "espeak-ng"], capture_output=True).returncode != 0,
+                                reason="espeak-ng is not installed")  # fmt: skip
+
+ANSWER = (
+    "I would check the dashboards for the error rate and latency, look at what was deployed last, "
+    "and roll it back if the errors started with it."
+)
+RATE = 22050
+
+
+def speech(text: str, tmp_path: Path) -> np.ndarray:
+    out = tmp_path / f"{abs(hash(text))}.wav"
+    subprocess.run(["espeak-ng", "-s", "150", "-w", str(out), text], check=True, capture_output=True)
+    with wave.open(str(out)) as w:
+        assert w.getframerate() == RATE
+        return np.frombuffer(w.readframes(w.getnframes()), dtype="<i2")
+
+
+def silence(seconds: float) -> np.ndarray:
+    return np.zeros(int(seconds * RATE), dtype="<i2")
+
+
+def stream(conv: Conversation, sid: str, audio: np.ndarray, speak: bool = True) -> list[tuple]:
+    """Half-second chunks, as the page sends them: (rate, int16 samples)."""
+    step = RATE // 2
+    return [conv.listen((RATE, audio[i : i + step]), sid, speak) for i in range(0, len(audio), step)]
+
+
+def given(outputs: list[tuple], index: int) -> list[Any]:
+    """The values an output got, skips left out."""
+    return [o[index] for o in outputs if o[index] != {"__type__": "update"}]
+
+
+@pytest.fixture
+def service(bank: Bank, built_index: BankIndex) -> Service:
+    return Service(get_settings(), bank=bank, index=built_index)
+
+
+def test_an_answer_is_sent_when_it_is_over_and_the_reply_read_aloud(service: Service, tmp_path: Path) -> None:
+    session = service.start(Plan(tracks=["python-developer"], level="intermediate", questions=0, mode="practice",
+                                 scenario="production-bug"))  # fmt: skip
+    conv = Conversation(service)
+    first, then = ANSWER.split(", look")
+    said = [silence(0.5), speech(first + ".", tmp_path), silence(1.0), speech("I'd look" + then, tmp_path), silence(3)]
+    out = stream(conv, session.id, np.concatenate(said))
+    statuses = given(out, 5)
+    assert any(s.startswith("Hearing you: \u201c") for s in statuses)  # words while the turn was still open
+    (said,) = given(out, 4)
+    assert said.strip() and said.endswith("?")  # the interviewer's reply, for the page to read aloud
+    stored = service.load(session.id)
+    assert stored is not None
+    answers = [t for t in stored.turns if t.role == "candidate"]
+    assert len(answers) == 1 and "roll" in answers[0].text.lower()
+    scored = answers[0].score
+    assert scored is not None and (scored.delivery.talk_seconds or 0) > 3  # delivery from the audio itself
+    assert given(out, 6) == []  # nobody barged in
+
+    # While the reply is being read, quiet speech (the page's own voice after echo cancellation) is not listened to
+    quiet = (speech(ANSWER, tmp_path) * 0.02).astype("<i2")
+    out = stream(conv, session.id, quiet[: RATE * 2])
+    assert given(out, 5) == ["Speaking\u2026"] * len(out) and given(out, 6) == []
+    # ... but the candidate talking over it stops the voice and is heard
+    out = stream(conv, session.id, np.concatenate([speech("Sorry, one more thing: I would also tell support.",
+                                                          tmp_path), silence(3.0)]))  # fmt: skip
+    assert len(given(out, 6)) == 1  # one stop signal
+    assert len(given(out, 4)) == 1  # and that turn, too, was answered
+    stored = service.load(session.id)
+    assert stored is not None and len([t for t in stored.turns if t.role == "candidate"]) == 2
+
+
+def test_silence_gets_one_nudge_and_no_turn(service: Service) -> None:
+    session = service.start(Plan(tracks=["python-developer"], level="intermediate", questions=1, mode="practice"))
+    conv = Conversation(service)
+    out = stream(conv, session.id, silence(service.settings.voice.turns.nudge_after_s + 2), speak=False)
+    assert given(out, 5).count(NUDGE) == 1
+    stored = service.load(session.id)
+    assert stored is not None and not [t for t in stored.turns if t.role == "candidate"]
+
+
+def test_chunks_from_the_browser_become_16k_mono() -> None:
+    stereo = np.stack([np.full(48000, 16384, "<i2"), np.zeros(48000, "<i2")], axis=1)
+    mono = mono_16k((48000, stereo))
+    assert len(mono) == 16000 and abs(float(mono[8000]) - 0.25) < 0.01
+    assert len(mono_16k((16000, np.zeros(320, "<i2")))) == 320
+
+
+def test_without_a_session_it_says_so(service: Service) -> None:
+    out = Conversation(service).listen((RATE, silence(0.5)), "", True)
+    assert "Start an interview first" in out[3]
