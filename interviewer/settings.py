@@ -92,6 +92,14 @@ class TurnTakingSettings(BaseModel):
     )
     pause_s: float = Field(default=0.5, gt=0, description="A pause this long closes a stretch, which is transcribed.")
     start_frames: int = Field(default=3, ge=1, description="Speech frames in a row (32 ms each) that start speech.")
+    unsure_logprob: float = Field(
+        default=-0.8,
+        le=0,
+        description="A spoken turn heard with a mean log-probability below this is not scored as heard.",
+    )
+    unsure_action: Literal["ask", "fix"] = Field(
+        default="ask", description="For such a turn: ask the candidate to say it again, or give them the text to fix."
+    )
     barge_in_frames: int = Field(
         default=10, ge=1, description="Frames in a row of strong speech that stop the interviewer talking."
     )

@@ -29,6 +29,8 @@ WORDS_PER_SECOND = 2.6  # how fast the page reads a reply aloud: until then, onl
 NUDGE = "Take your time. If you need a moment, say \u201clet me think\u201d, and I'll wait."
 LISTENING = "Listening\u2026"
 IDLE_S = 600.0  # a listener with no chunk for this long is dropped
+SAY_AGAIN = "Sorry, I didn't catch that clearly. Could you say it again?"
+FIX_IT = "I'm not sure I heard that right: check the text in the answer box, fix it, and press Send."
 NOTHING_HEARD = "I didn't hear anything, so I'm still listening. Speak when you're ready, or type your answer."
 
 
@@ -72,13 +74,13 @@ class Conversation:
             return live
 
     def listen(self, chunk: Any, session_id: str, speak: bool) -> tuple:
-        """Outputs: chat, status, feedback, notice, live_said (read aloud by the page), live_status, live_stop (a
-        new value stops the page's voice: the candidate barged in)."""
-        nothing = (_skip(),) * 7
+        """Outputs: chat, status, feedback, notice, live_said (read aloud by the page), live_status, the answer box
+        (a transcript to fix), live_stop (a new value stops the page's voice: the candidate barged in)."""
+        nothing = (_skip(),) * 8
         if chunk is None:
             return nothing
         if not SESSION_ID.fullmatch(session_id or ""):
-            return (_skip(), _skip(), _skip(), NO_SESSION, _skip(), _skip(), _skip())
+            return (_skip(), _skip(), _skip(), NO_SESSION, _skip(), _skip(), _skip(), _skip())
         try:
             samples = mono_16k(chunk)
         except (TypeError, ValueError):
@@ -87,7 +89,7 @@ class Conversation:
         stop: Any = _skip()
         if time.monotonic() < live.speaking_until:
             if not self._barges_in(live, samples):
-                return (*nothing[:5], "Speaking\u2026", _skip())
+                return (*nothing[:5], "Speaking\u2026", _skip(), _skip())
             live.speaking_until = 0.0  # the candidate talks over the interviewer: it stops and listens
             stop = f"{time.monotonic():.3f}"
         status: Any = "Hearing you\u2026" if stop != _skip() else _skip()
@@ -97,10 +99,10 @@ class Conversation:
             elif event.kind == "words":
                 status = f"Hearing you: \u201c{views.as_text(event.text)[-240:]}\u201d"
             elif event.kind == "nudge":
-                return (*nothing[:4], NUDGE if speak else _skip(), NUDGE, stop)
+                return (*nothing[:4], NUDGE if speak else _skip(), NUDGE, _skip(), stop)
             elif event.kind == "end":
-                return (*self._answer(session_id, event.text, event.audio, speak), stop)
-        return (*nothing[:5], status, stop)
+                return (*self._answer(session_id, event.text, event.audio, speak, live.listener.logprob), stop)
+        return (*nothing[:5], status, _skip(), stop)
 
     def _barges_in(self, live: Live, samples: np.ndarray) -> bool:
         """Clearly strong speech for long enough while the interviewer talks: Silero sure it is speech and the
@@ -116,9 +118,19 @@ class Conversation:
                 return True
         return False
 
-    def _answer(self, session_id: str, text: str, audio: np.ndarray | None, speak: bool) -> tuple:
+    def _answer(self, session_id: str, text: str, audio: np.ndarray | None, speak: bool, logprob: float) -> tuple:
         if not text.strip():
-            return (_skip(), _skip(), _skip(), _skip(), _skip(), NOTHING_HEARD)
+            return (_skip(), _skip(), _skip(), _skip(), _skip(), NOTHING_HEARD, _skip())
+        policy = self.service.settings.voice.turns
+        if logprob < policy.unsure_logprob:  # not graded as if it were certain
+            log.info("spoken turn in session %s heard unsure (%.2f)", session_id, logprob)
+            with self._lock:
+                ask = policy.unsure_action == "ask" and speak
+                speaking = time.monotonic() + len(SAY_AGAIN.split()) / WORDS_PER_SECOND if ask else 0.0
+                self._live[session_id] = Live(self.service.listener(session_id), speaking, seen=time.monotonic())
+            if policy.unsure_action == "fix":
+                return (_skip(), _skip(), _skip(), FIX_IT, _skip(), FIX_IT, text)
+            return (_skip(), _skip(), _skip(), _skip(), SAY_AGAIN if speak else _skip(), SAY_AGAIN, _skip())
         speech = _speech(audio, text)
         try:
             session, result = self.service.reply(session_id, text, speech.seconds if speech else None, speech)
@@ -126,7 +138,7 @@ class Conversation:
             log.error("spoken turn failed in session %s: %s", session_id, type(e).__name__)
             log.debug("turn failure details", exc_info=True)
             return (_skip(), _skip(), _skip(), f"Something went wrong with that answer. You said: {text}", _skip(),
-                    "Please say it again.")  # fmt: skip
+                    "Please say it again.", _skip())  # fmt: skip
         feedback, said = after_turn(session, result)
         notes = [n for n in (result.notice, views.engine_notice(result.engine)) if n]
         speaking = time.monotonic() + len(said.split()) / WORDS_PER_SECOND if speak and said else 0.0
@@ -136,7 +148,7 @@ class Conversation:
         if session.state.phase == "done":
             status = "The interview is over: see the Report tab."
         return (views.chat_messages(session), views.status_line(session), feedback, " ".join(notes),
-                said if speak else _skip(), status)  # fmt: skip
+                said if speak else _skip(), status, _skip())  # fmt: skip
 
 
 def _speech(audio: np.ndarray | None, text: str) -> Any:

@@ -168,7 +168,7 @@ def build_app(service: Service) -> gr.Blocks:
 def _wire_conversation(w: Widgets, h: Handlers, conv: Conversation, tts: str) -> None:
     """The microphone streams in half seconds for as long as an interview lasts; each answer is sent when the
     turn-taking policy says it is over, and the reply is read aloud by the same voice as a typed turn's."""
-    out = [w.chat, w.status, w.feedback, w.notice, w.live_said, w.live_status, w.live_stop]
+    out = [w.chat, w.status, w.feedback, w.notice, w.live_said, w.live_status, w.answer, w.live_stop]
     w.live.stream(conv.listen, [w.live, w.sid, w.speak], out, stream_every=0.5, time_limit=3 * 3600,
                   concurrency_limit=None, show_progress="hidden", api_visibility="private")  # fmt: skip
     w.live_stop.change(None, None, None, js=HUSH_JS)  # the candidate barged in

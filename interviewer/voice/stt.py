@@ -42,6 +42,7 @@ WHISPER_FILES = {
     "tokenizer.json": "929c5252409436dce1b38a75d1abbcb5e132d170d8e324e4e04ed915fa2d22df",
     "vocabulary.txt": "ff77588746d3a2595d32ab5b69ffd7b95ce2441ac57533cb66fc3eb575a115cf",
 }
+UNSURE = "The recogniser was unsure of what it heard here: check the transcript carefully before sending."
 BEAM_SIZE = 5  # measured: word error rate 11.9% against 15.3% greedy, for 1.5x the (small) decoding time
 
 
@@ -112,10 +113,19 @@ class WhisperTranscriber:
         )
 
     def text(self, path: Path, audio: Audio, prompt: str | None = None) -> str:
-        return self.samples_text(np.frombuffer(audio.pcm16k, dtype="<i2").astype(np.float32) / 32768.0, prompt)
+        return self.heard(path, audio, prompt)[0]
+
+    def heard(self, path: Path, audio: Audio, prompt: str | None = None) -> tuple[str, float]:
+        """The words and the recogniser's mean log-probability for them (see `samples_heard`)."""
+        return self.samples_heard(np.frombuffer(audio.pcm16k, dtype="<i2").astype(np.float32) / 32768.0, prompt)
 
     def samples_text(self, samples: np.ndarray, prompt: str | None = None) -> str:
         """Words in 16 kHz float32 samples (a whole answer, or one stretch of a live one)."""
+        return self.samples_heard(samples, prompt)[0]
+
+    def samples_heard(self, samples: np.ndarray, prompt: str | None = None) -> tuple[str, float]:
+        """The words and how sure Whisper is of them: its mean log-probability per token, averaged over the
+        segments by their words (0.0 when nothing was heard). Our spoken answers score -0.2 to -0.8; garbage below."""
         with self._lock:
             self._load()
             segments, _ = self._model.transcribe(
@@ -126,7 +136,10 @@ class WhisperTranscriber:
                 condition_on_previous_text=False,  # a misheard phrase is not carried into the next one
                 vad_filter=False,  # load_wav already refused silence; a pause mid-answer is part of the answer
             )
-            return " ".join(s.text.strip() for s in segments).strip()
+            heard = [(s.text.strip(), float(s.avg_logprob)) for s in segments]
+        words = sum(len(t.split()) for t, _ in heard)
+        sure = sum(len(t.split()) * lp for t, lp in heard) / words if words else 0.0
+        return " ".join(t for t, _ in heard).strip(), sure
 
 
 class OpenAITranscriber:
@@ -167,23 +180,30 @@ class Transcriber:
         path = Path(path)
         audio = load_wav(path, self.voice)
         if self.remote is None:
-            return self._done(self.offline.text(path, audio, prompt), audio, self.offline.name)
+            return self._offline(path, audio, prompt)
         try:
             text = self.remote.text(path, audio)
         except Exception as e:  # any endpoint failure: the offline engine still hears the answer
             reason = short_reason(e)
             log.warning("transcription endpoint failed, using the offline recogniser: %s", reason)
-            return self._done(self.offline.text(path, audio, prompt), audio, self.offline.name, failed=reason)
+            return self._offline(path, audio, prompt, failed=reason)
         return self._done(text, audio, self.remote.name)
 
+    def _offline(self, path: Path, audio: Audio, prompt: str | None, failed: str | None = None) -> Transcript:
+        text, sure = self.offline.heard(path, audio, prompt)
+        unsure = bool(text) and sure < self.voice.turns.unsure_logprob
+        return self._done(text, audio, self.offline.name, failed=failed, unsure=unsure)
+
     @staticmethod
-    def _done(text: str, audio: Audio, engine: str, failed: str | None = None) -> Transcript:
+    def _done(text: str, audio: Audio, engine: str, failed: str | None = None, unsure: bool = False) -> Transcript:
         """An empty result is the recording's fault, not the engine's: say so rather than return nothing."""
         if not text:
             also = f" (The transcription endpoint also failed: {failed}.)" if failed else ""
             raise AudioError(NO_WORDS + also)
         if failed is None:
-            return Transcript(text=text, seconds=round(audio.seconds, 3), engine=engine, speech=_timing(audio, text))
+            notice = UNSURE if unsure else None
+            return Transcript(text=text, seconds=round(audio.seconds, 3), engine=engine, notice=notice,
+                              speech=_timing(audio, text))  # fmt: skip
         notice = (
             f"The transcription endpoint failed ({failed}), so the offline recogniser transcribed this answer. "
             "Check the transcript before sending."

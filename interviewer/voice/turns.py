@@ -137,7 +137,8 @@ class Event:
     audio: np.ndarray | None = field(default=None, repr=False)  # the whole turn's samples, with "end"
 
 
-Transcribe = Callable[[np.ndarray, str], str]  # (samples, text heard so far) -> the stretch's words
+# (samples, text heard so far) -> the stretch's words and the recogniser's mean log-probability for them
+Transcribe = Callable[[np.ndarray, str], tuple[str, float]]
 
 
 class Listener:
@@ -158,6 +159,7 @@ class Listener:
         self.last_speech = -1  # last speech frame
         self.spoken: list[tuple[int, int]] = []  # closed stretches, as frame ranges
         self.text = ""
+        self.sureness: list[tuple[int, float]] = []  # (words, mean log-probability) per stretch heard
         self.holding = False  # the last stretch asked for time ("let me think")
         self.nudged = False
         self.done = False
@@ -177,8 +179,10 @@ class Listener:
         start, end = self.stretch_start, self.last_speech + 1
         self.stretch_start = None
         self.spoken.append((start, end))
-        words = self.transcribe(self._stretch_audio(start, end), self.text).strip()
+        words, sure = self.transcribe(self._stretch_audio(start, end), self.text)
+        words = words.strip()
         if words:
+            self.sureness.append((len(words.split()), sure))
             self.text = f"{self.text} {words}".strip()
             events.append(Event("words", text=self.text, at_s=self.now_s))
             self.holding = holds(words)
@@ -213,6 +217,12 @@ class Listener:
                 break
         return events
 
+    @property
+    def logprob(self) -> float:
+        """How sure the recogniser was of the whole turn: its stretches' log-probabilities, weighted by words."""
+        words = sum(n for n, _ in self.sureness)
+        return sum(n * lp for n, lp in self.sureness) / words if words else 0.0
+
     def _decide(self) -> Decision:
         if self.stretch_start is not None:
             return "wait"  # still talking, or a pause too short to close the stretch
@@ -233,8 +243,9 @@ def whisper_stretches(transcriber: Any, prompt: str | None = None) -> Transcribe
     """Stretches heard by the offline recogniser, told the question's prompt (`recognition_prompt`) and the words
     the candidate said before this stretch, as Whisper expects the text that came before."""
 
-    def run(samples: np.ndarray, before: str) -> str:
+    def run(samples: np.ndarray, before: str) -> tuple[str, float]:
         told = " ".join(x for x in (prompt, before[-300:]) if x) or None
-        return str(transcriber.samples_text(samples, told))
+        text, sure = transcriber.samples_heard(samples, told)
+        return str(text), float(sure)
 
     return run

@@ -16,7 +16,7 @@ from interviewer.index.store import BankIndex
 from interviewer.interview.models import Plan
 from interviewer.service import Service
 from interviewer.settings import get_settings
-from interviewer.ui.conversation import NUDGE, Conversation, mono_16k
+from interviewer.ui.conversation import FIX_IT, NUDGE, SAY_AGAIN, Conversation, mono_16k
 
 pytestmark = pytest.mark.skipif(subprocess.run(["which", "espeak-ng"], capture_output=True).returncode != 0,
                                 reason="espeak-ng is not installed")  # fmt: skip
@@ -73,16 +73,16 @@ def test_an_answer_is_sent_when_it_is_over_and_the_reply_read_aloud(service: Ser
     assert len(answers) == 1 and "roll" in answers[0].text.lower()
     scored = answers[0].score
     assert scored is not None and (scored.delivery.talk_seconds or 0) > 3  # delivery from the audio itself
-    assert given(out, 6) == []  # nobody barged in
+    assert given(out, 7) == []  # nobody barged in
 
     # While the reply is being read, quiet speech (the page's own voice after echo cancellation) is not listened to
     quiet = (speech(ANSWER, tmp_path) * 0.02).astype("<i2")
     out = stream(conv, session.id, quiet[: RATE * 2])
-    assert given(out, 5) == ["Speaking\u2026"] * len(out) and given(out, 6) == []
+    assert given(out, 5) == ["Speaking\u2026"] * len(out) and given(out, 7) == []
     # ... but the candidate talking over it stops the voice and is heard
     out = stream(conv, session.id, np.concatenate([speech("Sorry, one more thing: I would also tell support.",
                                                           tmp_path), silence(3.0)]))  # fmt: skip
-    assert len(given(out, 6)) == 1  # one stop signal
+    assert len(given(out, 7)) == 1  # one stop signal
     assert len(given(out, 4)) == 1  # and that turn, too, was answered
     stored = service.load(session.id)
     assert stored is not None and len([t for t in stored.turns if t.role == "candidate"]) == 2
@@ -107,3 +107,23 @@ def test_chunks_from_the_browser_become_16k_mono() -> None:
 def test_without_a_session_it_says_so(service: Service) -> None:
     out = Conversation(service).listen((RATE, silence(0.5)), "", True)
     assert "Start an interview first" in out[3]
+
+
+@pytest.mark.parametrize("action", ["ask", "fix"])
+def test_a_turn_heard_unsure_is_not_scored(bank: Bank, built_index: BankIndex, tmp_path: Path, action: str) -> None:
+    """Speech played backwards: Whisper hears something ("Thank you so much for watching..."), but is unsure of it
+    (mean log-probability about -1, against -0.2 to -0.8 for our spoken answers), so nothing is graded."""
+    settings = get_settings().model_copy(deep=True)
+    settings.voice.turns.unsure_action = action  # type: ignore[assignment]
+    service = Service(settings, bank=bank, index=built_index)
+    session = service.start(Plan(tracks=["python-developer"], level="intermediate", questions=1, mode="practice"))
+    backwards = speech("I would check the dashboards for the error rate and roll back the last release.", tmp_path)
+    out = stream(Conversation(service), session.id, np.concatenate([silence(0.5), backwards[::-1], silence(3.0)]))
+    stored = service.load(session.id)
+    assert stored is not None and not [t for t in stored.turns if t.role == "candidate"]
+    assert given(out, 0) == []  # the chat never changed
+    if action == "ask":
+        assert given(out, 4) == [SAY_AGAIN] and SAY_AGAIN in given(out, 5)
+    else:
+        (box,) = given(out, 6)
+        assert box.strip() and FIX_IT in given(out, 3) and given(out, 4) == []

@@ -18,7 +18,7 @@ from interviewer.testing.fake_openai import FakeOpenAI, refused_url
 from interviewer.voice import AudioError, Transcript, get_transcriber
 from interviewer.voice.audio import RATE
 from interviewer.voice.errors import VoiceError
-from interviewer.voice.stt import OFFLINE, verify_files
+from interviewer.voice.stt import OFFLINE, UNSURE, verify_files
 from tests.voice.conftest import EXPECTED_WORD, SENTENCE, espeak, needs_espeak, read_samples, write_wav
 
 
@@ -163,3 +163,12 @@ def test_engine_choice(tmp_path: Path, llm_url: str | None, voice: dict[str, str
     assert transcriber.engine == engine
     if transcriber.remote is not None:
         assert transcriber.remote.base_url == voice.get("stt_base_url", llm_url or "https://api.openai.com/v1")
+
+
+def test_speech_played_backwards_is_heard_unsure(tmp_path: Path, spoken: Path) -> None:
+    """Whisper makes words of it anyway; its own log-probabilities say it was guessing, and the candidate is told to
+    check the transcript rather than send it as it is."""
+    samples, rate = read_samples(spoken)
+    backwards = write_wav(tmp_path / "backwards.wav", samples[::-1].copy(), rate)
+    result = get_transcriber(_settings(tmp_path)).transcribe(backwards)
+    assert result.text and result.notice == UNSURE
