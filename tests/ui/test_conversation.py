@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 import pytest
 
-from .conftest import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, _need
+from .conftest import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, _need, _serve
 from .test_browser import TURN_TIMEOUT_MS, messages, start, wait_idle
 
 SPOKEN = (
@@ -22,18 +22,17 @@ SPOKEN = (
 )
 
 
-@pytest.fixture(scope="module")
-def microphone(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """What the fake microphone plays, looped by chromium: a second of silence, the answer, six seconds of
-    silence (past every end-of-turn wait)."""
+def microphone(folder: Path, silence_s: float) -> Path:
+    """What the fake microphone plays, looped by chromium: a second of silence, the answer, then `silence_s`."""
     _need("espeak-ng", "espeak-ng")
-    folder = tmp_path_factory.mktemp("mic")
+    out = folder / f"microphone-{silence_s:g}.wav"
+    if out.exists():
+        return out
     said = folder / "said.wav"
     subprocess.run(["espeak-ng", "-s", "150", "-w", str(said), SPOKEN], check=True)
     with wave.open(str(said)) as w:
         rate, speech = w.getframerate(), np.frombuffer(w.readframes(w.getnframes()), dtype="<i2")
-    looped = np.concatenate([np.zeros(rate, "<i2"), speech, np.zeros(6 * rate, "<i2")])
-    out = folder / "microphone.wav"
+    looped = np.concatenate([np.zeros(rate, "<i2"), speech, np.zeros(int(silence_s * rate), "<i2")])
     with wave.open(str(out), "wb") as w:
         w.setnchannels(1)
         w.setsampwidth(2)
@@ -42,12 +41,20 @@ def microphone(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return out
 
 
+@pytest.fixture(scope="module")
+def mic_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("mic")
+
+
 @pytest.fixture
-def talking_page(playwright: Any, microphone: Path, request: pytest.FixtureRequest) -> Iterator[Any]:
-    """A browser whose microphone is the WAV file. Console errors fail the test; a screenshot is saved."""
+def talking_page(playwright: Any, mic_folder: Path, request: pytest.FixtureRequest) -> Iterator[Any]:
+    """A browser whose microphone is the WAV file: the answer, then 10 s of silence (past every end-of-turn wait and
+    a slow first reply), unless the test's `pause` parameter says otherwise. Console errors fail the test; a
+    screenshot is saved."""
     _need(CHROMIUM, "chromium")
+    mic = microphone(mic_folder, getattr(request, "param", 10.0))
     args = [*CHROMIUM_ARGS, "--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream",
-            f"--use-file-for-fake-audio-capture={microphone}"]  # fmt: skip
+            f"--use-file-for-fake-audio-capture={mic}"]  # fmt: skip
     browser = playwright.chromium.launch(executable_path=CHROMIUM, args=args)
     context = browser.new_context(viewport={"width": 1366, "height": 1100}, permissions=["microphone"])
     page = context.new_page()
@@ -97,3 +104,66 @@ def test_two_answers_are_heard_and_sent_without_a_click(talking_page: Any, app_u
     wait_idle(page)
     assert candidate_turns(page)[:2] == heard[:2]
     assert len(messages(page)) >= 5
+
+
+# Counts what the page's voice is asked to do: `speak` once per reply read aloud, `cancel` before each of those and
+# once more for every barge-in (HUSH_JS). Headless chromium has no voices, so nothing is heard either way.
+COUNT_VOICE = """
+window.__voice = {speak: 0, cancel: 0};
+const synth = window.speechSynthesis;
+const speak = synth.speak.bind(synth), cancel = synth.cancel.bind(synth);
+synth.speak = (u) => { window.__voice.speak += 1; speak(u); };
+synth.cancel = () => { window.__voice.cancel += 1; cancel(); };
+"""
+
+
+def hands_free(page: Any) -> None:
+    page.locator("#conversation").get_by_text("Hands-free conversation").click()
+    page.locator("#live-mic").get_by_role("button", name="Record").click()
+
+
+def stop(page: Any) -> None:
+    page.locator("#live-mic").get_by_role("button", name="Stop").click()
+    page.locator("#live-mic").get_by_role("button", name="Record").wait_for(timeout=TURN_TIMEOUT_MS)
+    page.wait_for_timeout(1500)  # the stream's last chunk is answered before the page goes
+
+
+@pytest.mark.parametrize("talking_page", [3.0], indirect=True)  # the answer comes round again 3 s after it ends
+def test_talking_over_the_interviewer_stops_its_voice(talking_page: Any, app_url: str) -> None:
+    """The reply is read aloud (the box stays ticked); the recording starts its answer again while the page still
+    reckons the interviewer is talking, loud and clear: the page's voice is cancelled and that answer is heard."""
+    page = talking_page
+    page.add_init_script(COUNT_VOICE)
+    start(page, app_url, questions=0, scenario="The production bug")
+    hands_free(page)
+    page.wait_for_function("() => window.__voice.speak >= 1", timeout=3 * TURN_TIMEOUT_MS)  # the first reply
+    page.wait_for_function(
+        "() => window.__voice.cancel > window.__voice.speak", timeout=3 * TURN_TIMEOUT_MS
+    )  # a cancel that no new reply asked for: the barge-in
+    page.wait_for_function(
+        "() => document.querySelectorAll('#chat .user-row').length >= 2", timeout=3 * TURN_TIMEOUT_MS
+    )  # and what was said over the voice became the next answer
+    stop(page)
+
+
+@pytest.fixture(scope="module")
+def login_app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    env = {"INTERVIEWER_AUTH__USERNAME": "ada", "INTERVIEWER_AUTH__PASSWORD": "lovelace-pw"}
+    yield from _serve(tmp_path_factory.mktemp("login-app-data"), env)
+
+
+def test_conversation_mode_works_behind_the_login(talking_page: Any, login_app_url: str) -> None:
+    page = talking_page
+    page.goto(login_app_url)
+    page.locator("input[type=text]").first.fill("ada")
+    page.locator("input[type=password]").fill("lovelace-pw")
+    page.get_by_role("button", name="Login").click()
+    page.locator("#start").wait_for(timeout=TURN_TIMEOUT_MS)
+    page.locator("#speak input").uncheck()
+    start(page, login_app_url, questions=0, scenario="The production bug", navigate=False)
+    hands_free(page)
+    page.wait_for_function(
+        "() => document.querySelectorAll('#chat .user-row').length >= 1", timeout=3 * TURN_TIMEOUT_MS
+    )
+    assert len(candidate_turns(page)[0].split()) >= 3
+    stop(page)
