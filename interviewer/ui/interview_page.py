@@ -113,7 +113,8 @@ def _interview(w: Widgets, service: Service) -> None:
                     "Press record once and just talk: the interviewer hears when you have finished, answers aloud "
                     "and listens again, to the end of the interview. Pausing after *and* or *um* does not end "
                     "your turn; say *let me think* if you need a moment. Use headphones if the interviewer's "
-                    "voice comes back through your microphone."
+                    "voice comes back through your microphone. If the browser blocks the microphone, type your "
+                    "answers in the box above as usual."
                 )
                 w.live = gr.Audio(
                     sources=["microphone"], streaming=True, type="numpy", elem_id="live-mic",

@@ -167,3 +167,38 @@ def test_conversation_mode_works_behind_the_login(talking_page: Any, login_app_u
     )
     assert len(candidate_turns(page)[0].split()) >= 3
     stop(page)
+
+
+@pytest.fixture
+def deaf_page(playwright: Any, request: pytest.FixtureRequest) -> Iterator[Any]:
+    """A browser that has a microphone but never lets the page use it (no permission granted, none asked)."""
+    _need(CHROMIUM, "chromium")
+    browser = playwright.chromium.launch(
+        executable_path=CHROMIUM, args=[*CHROMIUM_ARGS, "--use-fake-device-for-media-stream"]
+    )
+    page = browser.new_context(viewport={"width": 1366, "height": 1100}).new_page()
+    errors: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    yield page
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{request.node.name}.png"), full_page=True)
+    browser.close()
+    assert not errors, f"console errors: {errors}"
+
+
+def test_a_denied_microphone_says_so_and_typing_still_works(deaf_page: Any, app_url: str) -> None:
+    page = deaf_page
+    start(page, app_url, questions=1)
+    hands_free(page)
+    page.get_by_text("Please allow access to the microphone").first.wait_for(timeout=TURN_TIMEOUT_MS)
+    assert "type your answers in the box above" in page.locator("#conversation").inner_text()
+    page.locator("#answer textarea").fill("I'd write down what each stakeholder needs, agree the priorities, "
+                                          "and ship in small steps.")  # fmt: skip
+    page.locator("#answer textarea").press("Enter")  # (the microphone's error badge keeps the page from looking idle)
+    page.wait_for_function(
+        "() => document.querySelectorAll('#chat .bot-row').length >= 2 && "
+        "(document.querySelector('#feedback')?.innerText || '').includes('/10')",
+        timeout=TURN_TIMEOUT_MS,
+    )
+    assert len(candidate_turns(page)) == 1
