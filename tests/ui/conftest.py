@@ -14,7 +14,9 @@ import sys
 import time
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -103,19 +105,25 @@ def browser(playwright: object) -> Iterator[object]:
     b.close()
 
 
+@contextmanager
+def watched(page: Any, name: str) -> Iterator[Any]:
+    """Console errors fail the test; a screenshot is saved either way, for a human to look at."""
+    errors: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    yield page
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+    page.context.close()
+    assert not errors, f"console errors: {errors}"
+
+
 @pytest.fixture
 def page(browser: object, request: pytest.FixtureRequest) -> Iterator[object]:
-    """A fresh tab. Console errors fail the test; a screenshot is saved either way, for a human to look at."""
+    """A fresh tab, watched."""
     context = browser.new_context(viewport={"width": 1366, "height": 900}, accept_downloads=True)  # type: ignore[attr-defined]
-    pg = context.new_page()
-    errors: list[str] = []
-    pg.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-    pg.on("pageerror", lambda e: errors.append(str(e)))
-    yield pg
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    pg.screenshot(path=str(ARTIFACTS / f"{request.node.name}.png"), full_page=True)
-    context.close()
-    assert not errors, f"console errors: {errors}"
+    with watched(context.new_page(), request.node.name) as pg:
+        yield pg
 
 
 @pytest.fixture

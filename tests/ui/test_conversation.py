@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 import pytest
 
-from .conftest import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, _need, _serve
+from .conftest import CHROMIUM, CHROMIUM_ARGS, _need, _serve, watched
 from .test_browser import TURN_TIMEOUT_MS, messages, start, wait_idle
 
 SPOKEN = (
@@ -57,15 +57,11 @@ def talking_page(playwright: Any, mic_folder: Path, request: pytest.FixtureReque
             f"--use-file-for-fake-audio-capture={mic}"]  # fmt: skip
     browser = playwright.chromium.launch(executable_path=CHROMIUM, args=args)
     context = browser.new_context(viewport={"width": 1366, "height": 1100}, permissions=["microphone"])
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-    page.on("pageerror", lambda e: errors.append(str(e)))
-    yield page
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / f"{request.node.name}.png"), full_page=True)
-    browser.close()
-    assert not errors, f"console errors: {errors}"
+    try:
+        with watched(context.new_page(), request.node.name) as page:
+            yield page
+    finally:
+        browser.close()
 
 
 def candidate_turns(page: Any) -> list[str]:
@@ -178,15 +174,12 @@ def deaf_page(playwright: Any, request: pytest.FixtureRequest) -> Iterator[Any]:
     browser = playwright.chromium.launch(
         executable_path=CHROMIUM, args=[*CHROMIUM_ARGS, "--use-fake-device-for-media-stream"]
     )
-    page = browser.new_context(viewport={"width": 1366, "height": 1100}).new_page()
-    errors: list[str] = []
-    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-    page.on("pageerror", lambda e: errors.append(str(e)))
-    yield page
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / f"{request.node.name}.png"), full_page=True)
-    browser.close()
-    assert not errors, f"console errors: {errors}"
+    context = browser.new_context(viewport={"width": 1366, "height": 1100})
+    try:
+        with watched(context.new_page(), request.node.name) as page:
+            yield page
+    finally:
+        browser.close()
 
 
 def test_a_denied_microphone_says_so_and_typing_still_works(deaf_page: Any, app_url: str) -> None:
