@@ -8,6 +8,7 @@ import pytest
 
 from interviewer.bank.loader import Bank
 from interviewer.cli.reader_cmds import DEFAULT_PAIRS
+from interviewer.scoring.pairs import negations
 from interviewer.scoring.reader.dataset import (
     FLAG_PREFIX,
     CheckPairs,
@@ -126,6 +127,25 @@ def test_fragment_pairs_are_clause_sized_and_merged(items: list[ItemPairs]) -> N
             assert all(2 <= len(s.split()) <= 30 for s in spans), (it.item, c.id)
             assert set(spans) <= {*merged[it.item][c.id].states, *merged[it.item][c.id].contradicts,
                                   *merged[it.item][c.id].neither}  # fmt: skip
+
+
+def test_negation_pairs_label_every_span_against_every_check(items: list[ItemPairs]) -> None:
+    """`negation/` holds ten spans per item, each labelled against every check of the item (most say "states" or
+    "contradicts" for one or two checks and "neither" for the rest), and most of them carry a negation word."""
+    negation = {p.stem: load_file(p) for p in sorted((DEFAULT_PAIRS / "negation").glob("*.yaml"))}
+    assert len(negation) == len(items)
+    merged = {it.item: {c.id: c for c in it.checks} for it in items}
+    negated = 0
+    for it in negation.values():
+        assert {c.id for c in it.checks} == set(merged[it.item]), it.item
+        per_check = [set(c.states) | set(c.contradicts) | set(c.neither) for c in it.checks]
+        spans = set().union(*per_check)
+        assert len(spans) == 10 and all(s == spans for s in per_check), it.item  # each span read against each check
+        assert any(c.states or c.contradicts for c in it.checks), it.item
+        negated += sum(bool(negations(s)) for s in spans)
+        for c in it.checks:
+            assert set(c.states) <= set(merged[it.item][c.id].states), (it.item, c.id)
+    assert negated >= 0.7 * 10 * len(negation)
 
 
 def test_red_flag_claims_are_marked_as_mistakes(items: list[ItemPairs]) -> None:

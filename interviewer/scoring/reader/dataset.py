@@ -98,13 +98,14 @@ def load_file(path: Path) -> ItemPairs:
     return ItemPairs.model_validate(yaml.safe_load(path.read_text(encoding="utf-8")))
 
 
-EXTRA = ("contrast", "fragments", "cross")  # subfolders in the same format, merged into their items' checks
+EXTRA = ("contrast", "fragments", "cross", "negation")  # subfolders in the same format, merged into their items' checks
 
 
 def load_all(folder: Path) -> list[ItemPairs]:
     """Every item's pairs, with the contrast pairs (`contrast/`: spans naming both sides of a check) and the
     fragment pairs (`fragments/`: clause-sized spans as the scorer cuts real answers) and the cross pairs (`cross/`:
-    spans written for a sibling check, read against this one) merged into their checks."""
+    spans written for a sibling check, read against this one) and the negation pairs (`negation/`: spans with a
+    negation, each labelled against every check of its item) merged into their checks."""
     items = [load_file(p) for p in sorted(folder.glob("*.yaml"))]
     for sub in EXTRA:
         extra = {it.item: it for it in (load_file(p) for p in sorted((folder / sub).glob("*.yaml")))}
