@@ -13,6 +13,8 @@ DEFAULT_PAIRS = Path(__file__).resolve().parents[2] / "data" / "reader"
 
 
 def register(sub: argparse._SubParsersAction) -> None:
+    from interviewer.scoring.reader.dataset import TRAINED
+
     g = sub.add_parser("reader", help="the answer reader: the model that reads whether a span states a claim")
     gs = g.add_subparsers(dest="reader_command", required=True, metavar="ACTION")
     c = gs.add_parser("check", help="validate the labelled pairs against the bank and count them")
@@ -27,6 +29,12 @@ def register(sub: argparse._SubParsersAction) -> None:
         "--semeval-cross",
         action="store_true",
         help="also read SemEval answers against other correct answers (tried, not shipped: see train.py)",
+    )
+    t.add_argument(
+        "--extra",
+        default=",".join(TRAINED),
+        help="subfolders of --pairs to train on beside the main files (default: %(default)s; cross and negation "
+        "were tried and are measured on, not trained on: see the README)",
     )
     t.add_argument("--epochs", type=int, help="passes over the data (default: the card's)")
     t.add_argument("--out", type=Path, help="folder for the model and its card (default: the package)")
@@ -75,7 +83,7 @@ def cmd_train(args: argparse.Namespace, settings: Settings) -> int:
     from interviewer.bank.loader import load_bank
     from interviewer.evals import semeval
     from interviewer.scoring.reader import train as tr
-    from interviewer.scoring.reader.dataset import load_all, problems
+    from interviewer.scoring.reader.dataset import EXTRA, load_all, problems
     from interviewer.scoring.reader.model import model_dir
 
     bank = load_bank(settings.knowledge_dir)
@@ -85,7 +93,11 @@ def cmd_train(args: argparse.Namespace, settings: Settings) -> int:
     path = None if args.no_semeval else (args.semeval or semeval.DEFAULT_PATH)
     if path is not None and not path.is_file():
         raise ValueError(f"SemEval-2013 train.csv not found at {path}; pass --semeval PATH or --no-semeval")
-    data = tr.corpus(bank, args.pairs, path, cross=args.semeval_cross)
+    extra = tuple(x.strip() for x in args.extra.split(",") if x.strip())
+    unknown = [x for x in extra if x not in EXTRA]
+    if unknown:
+        raise ValueError(f"--extra: no such folder of pairs: {', '.join(unknown)} (known: {', '.join(EXTRA)})")
+    data = tr.corpus(bank, args.pairs, path, cross=args.semeval_cross, extra=extra)
     print(json.dumps(data.counts(), indent=1))
     done = tr.timed("training")
     model, tok = tr.fit(data.train, epochs=args.epochs or tr.EPOCHS)

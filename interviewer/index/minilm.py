@@ -42,23 +42,17 @@ class MiniLM:
         with self._lock:
             if self._session is not None:
                 return
-            import onnxruntime as ort
-            from tokenizers import Tokenizer
+            from interviewer.onnx_models import open_model
 
-            model, tokens = self.folder / MODEL_FILE, self.folder / TOKENIZER_FILE
-            if not model.is_file() or not tokens.is_file():
-                raise FileNotFoundError(
-                    f"the embedding model is missing from {self.folder}; convert it: `interviewer embedder export`"
-                )
-            tok = Tokenizer.from_file(str(tokens))
-            tok.enable_truncation(max_length=MAX_TOKENS)
-            tok.no_padding()  # encode() pads each batch to its longest
-            opts = ort.SessionOptions()
-            opts.intra_op_num_threads = self.threads
-            opts.inter_op_num_threads = 1
-            opts.enable_cpu_mem_arena = False  # the arena keeps a long batch's peak for good; malloc gives it back
-            self._tokenizer = tok
-            self._session = ort.InferenceSession(str(model), sess_options=opts, providers=["CPUExecutionProvider"])
+            self._session, self._tokenizer = open_model(
+                self.folder / MODEL_FILE,
+                self.folder / TOKENIZER_FILE,
+                threads=self.threads,
+                max_tokens=MAX_TOKENS,
+                pad=False,  # encode() pads each batch to its longest
+                arena=False,  # the arena keeps a long batch's peak for good; malloc gives it back
+                missing="the embedding model is missing; convert it: `interviewer embedder export`",
+            )
 
     def encode(self, texts: list[str], batch_size: int = 32) -> np.ndarray:
         """Unit vectors, one row per text. Texts are tokenized once and batched by length, at most `batch_size` and

@@ -154,3 +154,16 @@ def test_red_flag_claims_are_marked_as_mistakes(items: list[ItemPairs]) -> None:
     flags = [p for p in pairs if p.claim.startswith(FLAG_PREFIX)]
     assert flags and all(kinds[(p.item, p.claim[len(FLAG_PREFIX) :])] == "red_flag" for p in flags)
     assert all(kinds[(p.item, p.claim)] == "key_point" for p in pairs if not p.claim.startswith(FLAG_PREFIX))
+
+
+def test_training_reads_the_shipped_folders_and_measures_on_all(bank: Bank) -> None:
+    """`interviewer reader train` reproduces the shipped reader (main files, contrast/ and fragments/); cross/ and
+    negation/ were tried and only measure it, unless asked for with --extra."""
+    from interviewer.scoring.reader.train import corpus
+
+    negation = {s for it in load_all(DEFAULT_PAIRS / "negation", ()) for c in it.checks for s in c.neither}
+    shipped = corpus(bank, DEFAULT_PAIRS, None)
+    assert not {p.span for p in shipped.train} & negation
+    assert {p.span for p in shipped.test} & negation  # the test items' negation pairs are held out
+    tried = corpus(bank, DEFAULT_PAIRS, None, extra=("contrast", "fragments", "cross", "negation"))
+    assert {p.span for p in tried.train} & negation and len(tried.test) == len(shipped.test)

@@ -40,22 +40,16 @@ class ReaderModel:
         with self._lock:
             if self._session is not None:
                 return
-            import onnxruntime as ort
-            from tokenizers import Tokenizer
+            from interviewer.onnx_models import open_model
 
-            if not self.available():
-                raise FileNotFoundError(
-                    f"the answer reader's model is missing from {self.folder}; retrain it: `interviewer reader train`"
-                )
-            tok = Tokenizer.from_file(str(self.folder / TOKENIZER_FILE))
-            tok.enable_truncation(max_length=MAX_LEN)
-            tok.enable_padding(pad_id=0, pad_token="[PAD]")
-            opts = ort.SessionOptions()
-            opts.intra_op_num_threads = self.threads
-            opts.inter_op_num_threads = 1
-            self._tokenizer = tok
-            self._session = ort.InferenceSession(
-                str(self.folder / MODEL_FILE), sess_options=opts, providers=["CPUExecutionProvider"]
+            self._session, self._tokenizer = open_model(
+                self.folder / MODEL_FILE,
+                self.folder / TOKENIZER_FILE,
+                threads=self.threads,
+                max_tokens=MAX_LEN,
+                pad=True,
+                arena=True,
+                missing="the answer reader's model is missing; retrain it: `interviewer reader train`",
             )
 
     def proba(self, spans: list[str], claims: list[str]) -> np.ndarray:

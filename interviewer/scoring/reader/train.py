@@ -21,6 +21,7 @@ from interviewer.bank.loader import Bank
 from interviewer.scoring.reader.dataset import (
     FLAG_PREFIX,
     LABELS,
+    TRAINED,
     Pair,
     augment,
     bank_pairs,
@@ -105,10 +106,13 @@ def semeval_cross_pairs(path: Path, seed: int = SEED) -> list[Pair]:
     return out
 
 
-def corpus(bank: Bank, folder: Path, semeval_path: Path | None, cross: bool = False) -> Corpus:
-    own = written_pairs(load_all(folder)) + bank_pairs(bank)
-    dev = [p for p in own if split_of_item(p.item) == "dev"]
-    test = [p for p in own if split_of_item(p.item) == "test"]
+def corpus(
+    bank: Bank, folder: Path, semeval_path: Path | None, cross: bool = False, extra: tuple[str, ...] = TRAINED
+) -> Corpus:
+    """Training pairs from the dev items of the main files and the `extra` folders; held-out pairs from the test
+    items of every folder."""
+    dev = [p for p in written_pairs(load_all(folder, extra)) + bank_pairs(bank) if split_of_item(p.item) == "dev"]
+    test = [p for p in written_pairs(load_all(folder)) + bank_pairs(bank) if split_of_item(p.item) == "test"]
     flags = [p for p in dev if p.claim.startswith(FLAG_PREFIX)]  # the harder half: a second spoken copy of each
     train = dev + augment(dev, AUGMENT_RATE, SEED) + augment(flags, AUGMENT_RATE, SEED + 1)
     train += other_item_negatives(dev, NEGATIVES_PER_CLAIM, SEED)
