@@ -115,11 +115,21 @@ def measure_llm_path(
     return LLMRun(delay_s, turns, requests)
 
 
+def schema_of(request: dict[str, Any]) -> str:
+    return str(request["body"]["response_format"]["json_schema"]["name"])
+
+
+def request_of(run: LLMRun, start: float, end: float, schema: str) -> dict[str, Any]:
+    """The request a call sent: within its time, asking for its schema (the judge's and the policy's overlap)."""
+    (request,) = [r for r in within(run.requests, start, end) if schema_of(r) == schema]
+    return request
+
+
 def call_overheads_ms(run: LLMRun) -> list[float]:
     return [
-        (end - start - sum(r["handled_s"] for r in within(run.requests, start, end))) * 1000
+        (end - start - request_of(run, start, end, schema)["handled_s"]) * 1000
         for sample in run.turns
-        for start, end in sample.calls
+        for start, end, schema in sample.calls
     ]
 
 

@@ -37,7 +37,7 @@ class TurnSample:
     start: float
     end: float = 0.0
     spans: dict[str, float] = field(default_factory=dict)
-    calls: list[tuple[float, float]] = field(default_factory=list)
+    calls: list[tuple[float, float, str]] = field(default_factory=list)  # (start, end, the schema it asked for)
 
 
 class Probe:
@@ -66,13 +66,15 @@ class Probe:
                 self._turn.spans[part] = self._turn.spans.get(part, 0.0) + time.monotonic() - began
 
     @contextmanager
-    def call(self) -> Iterator[None]:
+    def call(self, schema: str) -> Iterator[None]:
+        """One chat call asking for `schema`: the judge's and the policy's calls of a turn run at once, so a call is
+        matched to its request by what it asked for, not only by time."""
         began = time.monotonic()
         try:
             yield
         finally:
             if self._turn is not None:
-                self._turn.calls.append((began, time.monotonic()))
+                self._turn.calls.append((began, time.monotonic(), schema))
 
 
 class TimedChat(StructuredChat[M]):
@@ -83,7 +85,7 @@ class TimedChat(StructuredChat[M]):
         self.probe = probe
 
     def invoke(self, prompt: str) -> M:
-        with self.probe.call():
+        with self.probe.call(self.schema.__name__):
             return super().invoke(prompt)
 
 

@@ -21,7 +21,7 @@ from pathlib import Path
 import numpy as np
 
 from interviewer.bank.loader import load_bank
-from interviewer.bench.figures import percentile
+from interviewer.bench.figures import BenchError, percentile
 from interviewer.bench.scratch import scratch_dir
 from interviewer.settings import LLMSettings, Settings
 
@@ -44,9 +44,27 @@ def speech_end_s(samples: np.ndarray, rate: int) -> float:
     return float((loud[-1] + 1) * window / rate) if len(loud) else 0.0
 
 
-def run_voice_bench(settings: Settings, data_dir: Path | None = None, answers: int = ANSWERS) -> dict[str, float]:
+def run_voice_bench(
+    settings: Settings, data_dir: Path | None = None, answers: int = ANSWERS, llm_delay_s: float | None = None
+) -> dict[str, float]:
+    """With `llm_delay_s`, the turn is judged and decided by an LLM: the local test server (`FakeOpenAI`) answering
+    the judge's and the policy's requests after that fixed latency; the figures are then `voice_to_voice_llm_*`."""
     if not shutil.which("espeak-ng"):
         return {}  # nothing to speak with: the figures are left out rather than guessed
+    if llm_delay_s is None:
+        return _run(settings, data_dir, answers, LLMSettings(), "voice_to_voice")
+    from interviewer.testing.fake_openai import FakeOpenAI
+    from interviewer.testing.model_replies import interviewer_replies
+
+    with FakeOpenAI(latency_s=llm_delay_s, responder=interviewer_replies) as server:
+        llm = LLMSettings(base_url=server.base_url, model="bench-fixed-latency", timeout_s=30)
+        figures = _run(settings, data_dir, answers, llm, "voice_to_voice_llm")
+        if figures and len(server.chat_requests()) < figures["voice_to_voice_llm_turns"]:
+            raise BenchError("the LLM was not asked on every spoken turn: nothing would be measured")
+        return figures
+
+
+def _run(settings: Settings, data_dir: Path | None, answers: int, llm: LLMSettings, name: str) -> dict[str, float]:
     from interviewer.evals.scoring import load_labelled
     from interviewer.interview.models import Plan
     from interviewer.service import Service
@@ -58,7 +76,7 @@ def run_voice_bench(settings: Settings, data_dir: Path | None = None, answers: i
     items = [i for i in items if i.gold.score is not None and 20 <= len(i.answer.split()) <= 60][:answers]
     waits = []
     with scratch_dir(data_dir) as tmp, tempfile.TemporaryDirectory(prefix="interviewer-voice-") as voices:
-        scratch = settings.model_copy(update={"data_dir": tmp, "llm": LLMSettings()})
+        scratch = settings.model_copy(update={"data_dir": tmp, "llm": llm})
         service = Service(scratch, bank=bank)
         service.warm_up()
         conv = Conversation(service)
@@ -83,7 +101,7 @@ def run_voice_bench(settings: Settings, data_dir: Path | None = None, answers: i
     if not waits:
         return {}
     return {
-        "voice_to_voice_p50_ms": round(statistics.median(waits), 1),
-        "voice_to_voice_p95_ms": round(percentile(waits, 0.95), 1),
-        "voice_turns": float(len(waits)),
+        f"{name}_p50_ms": round(statistics.median(waits), 1),
+        f"{name}_p95_ms": round(percentile(waits, 0.95), 1),
+        f"{name}_turns": float(len(waits)),
     }

@@ -8,6 +8,7 @@ Questions and follow-ups are decided here; a scenario's stages by `ScenarioFlow`
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
@@ -36,6 +37,10 @@ MAX_SILENCES = 2  # empty answers in a row before the interviewer moves on
 
 class Scorer(Protocol):
     def score(self, rubric: Rubric, answer: str, audio_seconds: float | None = None) -> AnswerScore: ...
+
+    def score_early(
+        self, rubric: Rubric, answer: str, audio_seconds: float | None = None
+    ) -> tuple[AnswerScore, Callable[[], AnswerScore]]: ...
 
     def warm(self, rubrics: list[Rubric], cache_file: Path | None = None) -> None: ...
 
@@ -146,12 +151,31 @@ class Interviewer:
 
     # --- answers ------------------------------------------------------------------------------------------
     def _answer(self, session: Session, candidate: Turn, text: str, audio: float | None, step: _Step) -> list[Turn]:
-        state, voice = session.state, step.voice
+        """With an LLM policy, a question's answer is decided on the offline verdicts while the judge's call runs
+        beside the policy's (`Scorer.score_early`): one model round trip per turn, not two. The judge's result is
+        still the answer's score, in the session, the report and the feedback. A scenario stage's facts are earned
+        on the judge's verdicts, as before: its turns ask the policy nothing."""
+        state = session.state
         state.answers.append(text)
         state.answers_so_far = [*state.answers_so_far[-4:], text]
         state.attempts += 1
-        rubric = rubric_for(self.bank, state.current or "")
-        result = candidate.score = step.score = self.scorer.score(rubric, "\n".join(state.answers), audio_seconds=audio)
+        item, rubric, answer = state.current, rubric_for(self.bank, state.current or ""), "\n".join(state.answers)
+        if self.policy is not None and state.phase == "questions":
+            result, final = self.scorer.score_early(rubric, answer, audio_seconds=audio)
+        else:
+            result = self.scorer.score(rubric, answer, audio_seconds=audio)
+            final = None
+        candidate.score = step.score = result
+        out = self._answered(session, rubric, result, step)
+        if final is not None:
+            judged = candidate.score = step.score = final()
+            if item is not None and state.scores.get(item) is result:
+                state.scores[item] = judged
+        return out
+
+    def _answered(self, session: Session, rubric: Rubric, result: AnswerScore, step: _Step) -> list[Turn]:
+        """What the interviewer does with a scored answer: ask again, follow up, challenge, or move on."""
+        state, voice = session.state, step.voice
         if result.score is None and result.unscored_reason == "empty":
             state.answers.pop()
             state.attempts -= 1  # saying nothing is not an attempt

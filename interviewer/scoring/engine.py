@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import contextvars
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from interviewer.scoring.judge import LLMJudge
@@ -30,3 +33,27 @@ class AnswerScorer:
     def score(self, rubric: Rubric, answer: str, audio_seconds: float | None = None) -> AnswerScore:
         result, read = self.offline.scored(rubric, answer, audio_seconds=audio_seconds)
         return self.judge.judge(rubric, answer, result, read) if self.judge else result
+
+    def score_early(
+        self, rubric: Rubric, answer: str, audio_seconds: float | None = None
+    ) -> tuple[AnswerScore, Callable[[], AnswerScore]]:
+        """The offline result now, and a function that gives the final one (the judge's, when an endpoint is
+        configured). The judge's call starts at once in the background, in the turn's context (its time budget), so
+        the interviewer can ask the policy meanwhile: a turn then waits one model round trip, not two."""
+        result, read = self.offline.scored(rubric, answer, audio_seconds=audio_seconds)
+        if self.judge is None or result.score is None:
+            return result, lambda: result
+        judge = self.judge
+        future = _background().submit(contextvars.copy_context().run, judge.judge, rubric, answer, result, read)
+        return result, future.result
+
+
+_POOL: ThreadPoolExecutor | None = None
+
+
+def _background() -> ThreadPoolExecutor:
+    """One pool for every session's background judge calls (each is bounded by its turn's budget)."""
+    global _POOL
+    if _POOL is None:
+        _POOL = ThreadPoolExecutor(max_workers=8, thread_name_prefix="judge")
+    return _POOL

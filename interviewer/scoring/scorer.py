@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -167,6 +168,13 @@ class OfflineScorer:
 
     def score(self, rubric: Rubric, answer: str, audio_seconds: float | None = None) -> AnswerScore:
         return self.scored(rubric, answer, audio_seconds).result
+
+    def score_early(
+        self, rubric: Rubric, answer: str, audio_seconds: float | None = None
+    ) -> tuple[AnswerScore, Callable[[], AnswerScore]]:
+        """As `AnswerScorer.score_early`: offline, the result now is the final one."""
+        result = self.score(rubric, answer, audio_seconds)
+        return result, lambda: result
 
     def scored(self, rubric: Rubric, answer: str, audio_seconds: float | None = None) -> Scored:
         """The score with the features the formula read (None when unscored): the judge re-scores from them."""

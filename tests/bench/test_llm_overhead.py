@@ -14,6 +14,7 @@ from interviewer.bench.llm_overhead import (
     call_overheads_ms,
     llm_overhead_figures,
     measure_llm_path,
+    schema_of,
     turn_overheads_ms,
     within,
 )
@@ -58,12 +59,15 @@ def test_the_measured_turns_went_through_the_model(run: LLMRun, run_dir: Path) -
 
 
 def test_every_call_is_matched_to_the_one_request_it_sent(run: LLMRun) -> None:
-    calls = [(start, end) for s in run.turns for start, end in s.calls]
-    sent = [within(run.requests, start, end) for start, end in calls]
+    calls = [call for s in run.turns for call in s.calls]
+    sent = [[r for r in within(run.requests, start, end) if schema_of(r) == schema] for start, end, schema in calls]
     assert calls and all(len(requests) == 1 for requests in sent)
     assert all(r[0]["delay_s"] >= DELAY and r[0]["handled_s"] >= r[0]["delay_s"] for r in sent)
-    expected = [(end - start - r[0]["handled_s"]) * 1000 for (start, end), r in zip(calls, sent, strict=True)]
+    expected = [(end - start - r[0]["handled_s"]) * 1000 for (start, end, _), r in zip(calls, sent, strict=True)]
     assert call_overheads_ms(run) == pytest.approx(expected)
+    # the judge's and the policy's calls of a turn overlap: one model round trip per turn, not two
+    both = [s.calls for s in run.turns if {c[2] for c in s.calls} == {"Judgement", "Move"}]
+    assert both and all(max(c[0] for c in cs) < min(c[1] for c in cs) for cs in both)
 
 
 def test_turn_overhead_is_the_llm_path_minus_what_the_server_took(run: LLMRun) -> None:

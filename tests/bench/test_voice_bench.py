@@ -22,7 +22,15 @@ def test_speech_end_is_where_the_voice_stops() -> None:
 @pytest.mark.skipif(not shutil.which("espeak-ng"), reason="espeak-ng is not installed")
 def test_two_spoken_answers_are_timed(tmp_path: Path) -> None:
     figures = run_voice_bench(get_settings(), tmp_path, answers=2)
-    assert figures["voice_turns"] == 2
+    assert figures["voice_to_voice_turns"] == 2
     # at least the policy's shortest wait after the last word, and not a stalled stream (no speed is asserted)
     low = get_settings().voice.turns.end_after_sentence_s * 1000
     assert low <= figures["voice_to_voice_p50_ms"] <= figures["voice_to_voice_p95_ms"] < 60_000
+
+
+@pytest.mark.skipif(not shutil.which("espeak-ng"), reason="espeak-ng is not installed")
+def test_a_spoken_turn_with_an_llm_is_timed(tmp_path: Path) -> None:
+    """The same path with the judge and the policy on the local test server (it raises if the model is not asked)."""
+    figures = run_voice_bench(get_settings(), tmp_path, answers=1, llm_delay_s=0.5)
+    assert figures["voice_to_voice_llm_turns"] == 1
+    assert 500 <= figures["voice_to_voice_llm_p50_ms"] < 60_000  # the model's own latency at least

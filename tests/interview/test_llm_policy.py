@@ -102,3 +102,29 @@ def test_the_follow_up_cap_holds(interviewer: Interviewer, server: FakeOpenAI) -
         interviewer.reply(session, VAGUE)  # type: ignore[arg-type]
     assert len(session.state.follow_ups.get(first, [])) <= 2  # type: ignore[attr-defined]
     assert session.state.current != first  # type: ignore[attr-defined]
+
+
+def test_the_judge_and_the_policy_are_asked_at_once(
+    tmp_path: Path, bank: Bank, scorer: OfflineScorer, built_index: BankIndex
+) -> None:
+    """One model round trip per turn: the policy decides on the offline verdicts while the judge's request is in
+    flight (the two requests overlap at the server), and the judge's result is still the answer's score."""
+    from interviewer.scoring.engine import AnswerScorer
+    from interviewer.settings import Settings
+    from interviewer.testing.model_replies import interviewer_replies
+
+    with FakeOpenAI(latency_s=1.0, responder=interviewer_replies) as server:
+        llm = LLMSettings(base_url=server.base_url, api_key="sk-x", model="m", timeout_s=30)
+        judged = AnswerScorer(Settings(data_dir=tmp_path, llm=llm), offline=scorer)
+        interviewer = Interviewer(bank, judged, SessionStore(tmp_path / "s.sqlite3"), built_index, LLMPolicy(llm))
+        session = interviewer.start(Plan(questions=2, seed=1))
+        result = interviewer.reply(session, VAGUE)
+        sent = server.chat_requests()
+    schemas = sorted(r["body"]["response_format"]["json_schema"]["name"] for r in sent)
+    assert schemas == ["Judgement", "Move"]
+    first, second = sorted(sent, key=lambda r: r["t"])
+    assert second["t"] < first["t"] + first["handled_s"], "the second call waited for the first one's reply"
+    assert result.score is not None and result.score.engine == Engine.llm("m")  # the judge's result is the score
+    stored = interviewer.store.load(session.id)
+    assert stored is not None and stored.turns[-len(result.turns) - 1].score == result.score
+    assert result.turns[0].engine == Engine.llm("m")  # and the policy's move is the reply
