@@ -13,9 +13,10 @@ $(STAMP): pyproject.toml constraints.txt
 	$(BIN)/python -m pip install --quiet -c constraints.txt -e .
 	touch $(STAMP)
 
-# The tests also hold the ONNX models to the PyTorch ones, so they install the train extra (never the app).
+# The tests also hold the ONNX models to the PyTorch ones, so they install the train extra (never the app), and run
+# the session store against PostgreSQL too (the postgres extra).
 $(DEVSTAMP): $(STAMP)
-	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[dev,train]'
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[dev,train,postgres]'
 	touch $(DEVSTAMP)
 
 run: $(STAMP)

@@ -8,6 +8,8 @@ import threading
 from typing import Any
 
 from interviewer.bank.loader import BankError
+from interviewer.index.store import IndexUnavailable
+from interviewer.interview.store_postgres import StoreUnavailable
 from interviewer.service import Service
 from interviewer.settings import Settings, get_settings, quiet_third_party
 
@@ -20,6 +22,12 @@ def main() -> int:
         service = Service(settings, progress=True)
     except BankError as e:
         print(f"error: {e}\nFix the files above (see `interviewer bank check`), then start again.", file=sys.stderr)
+        return 2
+    except StoreUnavailable as e:
+        print(f"error: {e}\nCheck INTERVIEWER_DATABASE_URL (unset it to keep sessions in SQLite).", file=sys.stderr)
+        return 2
+    except IndexUnavailable as e:
+        print(f"error: {e}", file=sys.stderr)
         return 2
     if service.build_report.notice:
         print(f"notice: {service.build_report.notice}", file=sys.stderr, flush=True)

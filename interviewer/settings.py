@@ -162,6 +162,16 @@ class Settings(BaseSettings):
     host: str = Field(default="127.0.0.1", description="Address the web app binds to.")
     port: int = Field(default=7860, ge=1, le=65535, description="Port the web app listens on.")
     log_level: str = Field(default="WARNING", description="Python logging level.")
+    chroma_url: str | None = Field(
+        default=None,
+        description="The bank's index on a running Chroma server (http://host:8000, `chroma run`) instead of the "
+        "local folder in the data directory; for several app replicas.",
+    )
+    database_url: SecretStr | None = Field(
+        default=None,
+        description="Sessions in PostgreSQL (postgresql://user:password@host:5432/db, needs the `postgres` extra) "
+        "instead of the SQLite file in the data directory; for several app replicas.",
+    )
     tiktoken_cache_dir: Path | None = Field(
         default=None, description="Folder holding tiktoken's cached BPE file; without it tokens are estimated."
     )

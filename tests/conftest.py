@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -16,6 +17,8 @@ from interviewer.settings import PACKAGE_DIR, Settings, get_settings
 
 if TYPE_CHECKING:
     from interviewer.scoring.scorer import OfflineScorer
+    from interviewer.testing.chroma_server import ChromaServer
+    from interviewer.testing.postgres import Cluster
 
 KNOWLEDGE = PACKAGE_DIR / "knowledge"
 
@@ -81,3 +84,31 @@ def scorer(embedder: LocalMiniLM) -> OfflineScorer:
 
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption("--update-golden", action="store_true", help="rewrite golden transcripts instead of comparing")
+
+
+@pytest.fixture(scope="session")
+def postgres() -> Iterator[Cluster]:
+    """A throwaway PostgreSQL cluster for the whole run (Debian's binaries, loopback only), stopped at the end."""
+    from interviewer.testing.postgres import Cluster, binaries
+
+    if binaries() is None:
+        if os.environ.get("REQUIRE_POSTGRES_TESTS") == "1":
+            pytest.fail("PostgreSQL is missing: apt-get install -y postgresql")
+        pytest.skip("PostgreSQL is not installed (apt-get install -y postgresql)")
+    cluster = Cluster().start()
+    try:
+        yield cluster
+    finally:
+        cluster.stop()
+
+
+@pytest.fixture
+def chroma_server() -> Iterator[ChromaServer]:
+    """A throwaway Chroma server (`chroma run`, from the chromadb wheel) on a free loopback port, empty."""
+    from interviewer.testing.chroma_server import ChromaServer
+
+    server = ChromaServer().start()
+    try:
+        yield server
+    finally:
+        server.stop()

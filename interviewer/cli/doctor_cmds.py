@@ -30,8 +30,21 @@ def report(settings: Settings) -> dict[str, str]:
         else f"openai-compatible {settings.embedding.model}",
         "knowledge": f"ok ({settings.knowledge_dir})" if not issues else f"{len(issues)} problem(s): run bank check",
         "data_dir": str(settings.data_dir),
-        "index": "built" if (settings.index_dir / "chroma.sqlite3").exists() else "not built yet (index build)",
+        "sessions": _sessions(settings),
+        "index": f"on the Chroma server at {settings.chroma_url}"
+        if settings.chroma_url
+        else "built"
+        if (settings.index_dir / "chroma.sqlite3").exists()
+        else "not built yet (index build)",
     }
+
+
+def _sessions(settings: Settings) -> str:
+    if settings.database_url is None:
+        return f"SQLite ({settings.sessions_dir / 'sessions.sqlite3'})"
+    from interviewer.interview.store_postgres import redacted
+
+    return f"PostgreSQL ({redacted(settings.database_url.get_secret_value())})"
 
 
 def cmd_doctor(args: argparse.Namespace, settings: Settings) -> int:

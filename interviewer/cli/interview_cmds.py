@@ -1,14 +1,17 @@
-"""`interviewer practice`, `interviewer sessions list` and `interviewer report`."""
+"""`interviewer practice`, `interviewer sessions list|delete|export|import` and `interviewer report`."""
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from pathlib import Path
 
+from pydantic import SecretStr
+
 from interviewer.bank.models import LEVELS, TRACKS
-from interviewer.interview import session_store
+from interviewer.interview import BaseStore, SessionStore, session_store
 from interviewer.interview.models import Plan, Turn
 from interviewer.interview.report import build_report, report_paths, to_html, to_markdown
 from interviewer.scoring.models import AnswerScore
@@ -35,6 +38,15 @@ def register(sub: argparse._SubParsersAction) -> None:
     which.add_argument("session_id", nargs="?", help="the session to delete")
     which.add_argument("--all", action="store_true", help="delete every session")
     d.set_defaults(func=cmd_sessions_delete)
+    db_help = "another session database: a postgresql:// URL or a SQLite file (default: the configured one)"
+    e = s_sub.add_parser("export", help="write every session to a JSON Lines file (to move them to another database)")
+    e.add_argument("file", type=Path, help="the file to write (created readable by you only)")
+    e.add_argument("--database", help=db_help)
+    e.set_defaults(func=cmd_sessions_export)
+    i = s_sub.add_parser("import", help="add the sessions of an exported file; sessions already there are kept")
+    i.add_argument("file", type=Path, help="a file written by `interviewer sessions export`")
+    i.add_argument("--database", help=db_help)
+    i.set_defaults(func=cmd_sessions_import)
     r = sub.add_parser("report", help="print a session's report")
     r.add_argument("session_id")
     r.add_argument("--format", choices=["md", "html", "json"], default="md")
@@ -156,6 +168,66 @@ def cmd_sessions_delete(args: argparse.Namespace, settings: Settings) -> int:
         store.delete_all()
     removed = remove_session_files(settings, ids)
     print(f"deleted {len(ids)} session(s) and {removed} report file(s)")
+    return 0
+
+
+def _store(settings: Settings, database: str | None) -> BaseStore:
+    if database is None:
+        return session_store(settings)
+    if database.startswith(("postgresql://", "postgres://")):
+        return session_store(settings.model_copy(update={"database_url": SecretStr(database)}))
+    return SessionStore(Path(database))
+
+
+def cmd_sessions_export(args: argparse.Namespace, settings: Settings) -> int:
+    """One session per line: its id, times, plan, state and turns, exactly as stored."""
+    store = _store(settings, args.database)
+    args.file.parent.mkdir(parents=True, exist_ok=True)
+    partial = args.file.with_name(f".{args.file.name}.part")
+    fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)  # the answers are personal: yours only
+    count = 0
+    with os.fdopen(fd, "w", encoding="utf-8") as out:
+        for meta in store.list():
+            session = store.load(str(meta["id"]))
+            record = {"id": session.id, "created": meta["created"], "updated": meta["updated"],
+                      **json.loads(session.model_dump_json(include={"plan", "state", "turns"}))}  # fmt: skip
+            out.write(json.dumps(record, ensure_ascii=False) + "\n")
+            count += 1
+    os.replace(partial, args.file)
+    print(f"exported {count} session(s) from {store.where} to {args.file}")
+    return 0
+
+
+def cmd_sessions_import(args: argparse.Namespace, settings: Settings) -> int:
+    """Each session in its own transaction; one already in the target (same id) is left as it is."""
+    from interviewer.interview.models import Session
+    from interviewer.interview.store import SessionNotFound
+
+    if not args.file.is_file():
+        print(f"error: no file {args.file}", file=sys.stderr)
+        return 2
+    store = _store(settings, args.database)
+    added = kept = 0
+    with args.file.open(encoding="utf-8") as f:
+        for n, line in enumerate(f, start=1):
+            if not line.strip():
+                continue
+            try:
+                record = json.loads(line)
+                session = Session.model_validate({k: record[k] for k in ("id", "plan", "state", "turns")})
+            except (ValueError, KeyError) as e:
+                print(f"error: {args.file} line {n} is not an exported session ({type(e).__name__}); nothing "
+                      f"after line {n - 1} was imported", file=sys.stderr)  # fmt: skip
+                return 2
+            try:
+                store.load(session.id)
+                kept += 1
+                continue
+            except SessionNotFound:
+                pass
+            store.create(session, created=float(record["created"]), updated=float(record["updated"]))
+            added += 1
+    print(f"imported {added} session(s) into {store.where}; {kept} were already there and were left as they are")
     return 0
 
 

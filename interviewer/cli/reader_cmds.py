@@ -36,6 +36,12 @@ def register(sub: argparse._SubParsersAction) -> None:
         help="subfolders of --pairs to train on beside the main files (default: %(default)s; cross and negation "
         "were tried and are measured on, not trained on: see the README)",
     )
+    t.add_argument(
+        "--neither-keep",
+        default="",
+        metavar="FOLDER=SHARE,...",
+        help="keep only this share of an --extra folder's 'neither' pairs, e.g. negation=0.3 (default: all)",
+    )
     t.add_argument("--epochs", type=int, help="passes over the data (default: the card's)")
     t.add_argument("--out", type=Path, help="folder for the model and its card (default: the package)")
     t.add_argument("--checkpoint", type=Path, help="also keep the trained PyTorch model here (to re-export it)")
@@ -74,6 +80,21 @@ def cmd_check(args: argparse.Namespace, settings: Settings) -> int:
     return 1 if found else 0
 
 
+def _shares(text: str, extra: tuple[str, ...]) -> dict[str, float]:
+    """'negation=0.3,cross=0.5' -> {'negation': 0.3, 'cross': 0.5}, each a folder being trained on."""
+    out: dict[str, float] = {}
+    for part in (x.strip() for x in text.split(",") if x.strip()):
+        name, _, share = part.partition("=")
+        try:
+            value = float(share)
+        except ValueError:
+            value = -1.0
+        if name.strip() not in extra or not 0.0 <= value <= 1.0:
+            raise ValueError(f"--neither-keep: {part!r} is not FOLDER=SHARE, a folder of --extra and 0 <= SHARE <= 1")
+        out[name.strip()] = value
+    return out
+
+
 def cmd_train(args: argparse.Namespace, settings: Settings) -> int:
     try:
         import onnx  # noqa: F401
@@ -97,7 +118,8 @@ def cmd_train(args: argparse.Namespace, settings: Settings) -> int:
     unknown = [x for x in extra if x not in EXTRA]
     if unknown:
         raise ValueError(f"--extra: no such folder of pairs: {', '.join(unknown)} (known: {', '.join(EXTRA)})")
-    data = tr.corpus(bank, args.pairs, path, cross=args.semeval_cross, extra=extra)
+    keep = _shares(args.neither_keep, extra)
+    data = tr.corpus(bank, args.pairs, path, cross=args.semeval_cross, extra=extra, neither_keep=keep)
     print(json.dumps(data.counts(), indent=1))
     done = tr.timed("training")
     model, tok = tr.fit(data.train, epochs=args.epochs or tr.EPOCHS)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Protocol
 
 from interviewer.bank.loader import Bank
@@ -81,9 +81,12 @@ def run_dialogue(
     for _ in range(max_turns):
         if session.state.phase == "done":
             break
+        item = item_of(bank, plan, session.state.current)
+        if item is not None and session.state.phase == "scenario":  # the stage as it was asked: maybe its `given`
+            item = replace(item, prompt=interviewer.scenarios.prompt(session) or item.prompt)
         view = View(
             phase=session.state.phase,
-            item=item_of(bank, plan, session.state.current),
+            item=item,
             last_kind=last.kind,
             last_text=last.text,
             targets=targets_of(bank, last) or (),

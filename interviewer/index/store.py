@@ -63,6 +63,20 @@ def _where(filters: dict[str, str | None]) -> dict[str, Any] | None:
     return clauses[0] if len(clauses) == 1 else {"$and": clauses}
 
 
+class IndexUnavailable(OSError):
+    """The Chroma server cannot be reached or used; the message names it (an OSError: the CLI prints it)."""
+
+
+def _server(url: str) -> tuple[str, int, bool]:
+    """http://host:port -> (host, port, ssl)."""
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ValueError(f"INTERVIEWER_CHROMA_URL must look like http://host:8000, not {url!r}")
+    return parts.hostname, parts.port or (443 if parts.scheme == "https" else 8000), parts.scheme == "https"
+
+
 class BankIndex:
     """Owns one Chroma collection named after its embedder, in `settings.index_dir`."""
 
@@ -86,9 +100,20 @@ class BankIndex:
             from langchain_chroma import Chroma
 
             self.settings.index_dir.mkdir(parents=True, exist_ok=True)
-            client = chromadb.PersistentClient(
-                path=str(self.settings.index_dir), settings=ChromaSettings(anonymized_telemetry=False)
-            )
+            if self.remote:
+                assert self.settings.chroma_url is not None
+                host, port, ssl = _server(self.settings.chroma_url)
+                try:
+                    client = chromadb.HttpClient(
+                        host=host, port=port, ssl=ssl, settings=ChromaSettings(anonymized_telemetry=False)
+                    )
+                    client.heartbeat()
+                except Exception as e:
+                    raise IndexUnavailable(self._down(e)) from e
+            else:
+                client = chromadb.PersistentClient(
+                    path=str(self.settings.index_dir), settings=ChromaSettings(anonymized_telemetry=False)
+                )
             self._client = client
             self._store = Chroma(
                 collection_name=self.collection_name,
@@ -97,6 +122,22 @@ class BankIndex:
                 collection_configuration={"hnsw": {"space": "cosine"}},
             )
         return self._store
+
+    @property
+    def remote(self) -> bool:
+        """On a Chroma server (`chroma_url`) rather than the local folder."""
+        return self.settings.chroma_url is not None
+
+    @property
+    def where(self) -> str:
+        return f"the Chroma server at {self.settings.chroma_url}" if self.remote else str(self.settings.index_dir)
+
+    def _down(self, e: BaseException) -> str:
+        reason = " ".join(str(e).split())[:200] or type(e).__name__
+        return (
+            f"cannot reach {self.where} ({type(e).__name__}: {reason}); start it (`chroma run`) or unset "
+            "INTERVIEWER_CHROMA_URL to use the local index"
+        )
 
     def stored_hashes(self) -> dict[str, str]:
         got = self.store.get(include=["metadatas"])
@@ -207,7 +248,12 @@ class BankIndex:
             return []
         try:
             return self._search(query, k, track, level, kind, competency)
+        except IndexUnavailable:
+            raise
         except Exception as e:
+            if self.remote:  # nothing local to rebuild: the server is down or failing
+                self._store = None  # the next search connects again
+                raise IndexUnavailable(self._down(e)) from e
             if self._bank is None:
                 raise
             self.recover(self._bank, f"the index failed on search ({type(e).__name__})")
@@ -257,5 +303,9 @@ def open_index(settings: Settings, bank: Bank, progress: bool = False) -> tuple[
     index = BankIndex(settings)
     try:
         return index, index.build(bank, progress=progress)
+    except IndexUnavailable:
+        raise
     except Exception as e:  # chromadb raises many types for a damaged folder; the bank can always rebuild it
+        if index.remote:
+            raise IndexUnavailable(index._down(e)) from e
         return index, index.recover(bank, f"the index was unreadable ({type(e).__name__})", progress=progress)

@@ -6,13 +6,20 @@ process, input cleaned in one place."""
 from __future__ import annotations
 
 from interviewer.interview.interviewer import Interviewer
-from interviewer.interview.store import SessionStore
+from interviewer.interview.store import BaseStore, SessionStore, TurnConflict
 from interviewer.settings import Settings
 
 
-def session_store(settings: Settings) -> SessionStore:
-    """The one session database of these settings."""
+def session_store(settings: Settings) -> BaseStore:
+    """The one session database of these settings: PostgreSQL when `database_url` is set, else the SQLite file."""
+    if settings.database_url is not None:
+        url = settings.database_url.get_secret_value()
+        if not url.startswith(("postgresql://", "postgres://")):
+            raise ValueError("INTERVIEWER_DATABASE_URL must be a postgresql:// URL (unset it to use SQLite)")
+        from interviewer.interview.store_postgres import PostgresSessionStore
+
+        return PostgresSessionStore(url)
     return SessionStore(settings.sessions_dir / "sessions.sqlite3")
 
 
-__all__ = ["Interviewer", "SessionStore", "session_store"]
+__all__ = ["BaseStore", "Interviewer", "SessionStore", "TurnConflict", "session_store"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from interviewer.bank.loader import Bank
 from interviewer.bank.models import is_stage_key
-from interviewer.index.store import BankIndex
+from interviewer.index.store import BankIndex, IndexUnavailable
 from interviewer.interview.models import Session
 from interviewer.scoring.models import AnswerScore
 
@@ -99,7 +99,11 @@ class FollowUps:
             found: list[str] = []
             if self.index is not None:
                 known = {q.id for q in self.bank.questions}
-                for hit in self.index.search(self.bank.question(current).text, k=3, kind="question"):
+                try:
+                    hits = self.index.search(self.bank.question(current).text, k=3, kind="question")
+                except IndexUnavailable:  # a Chroma server gone: no examples this time, and ask again next time
+                    return []
+                for hit in hits:
                     if hit.id != current and hit.id in known:
                         found += [f.text for f in self.bank.question(hit.id).follow_ups[:1]]
             self._related[current] = found

@@ -17,7 +17,7 @@ from interviewer.bank.models import LEVELS, Question
 from interviewer.interview.charts import colour_for, escape_text, short, svg_frame, value_text
 from interviewer.interview.models import Session
 from interviewer.interview.report import build_report
-from interviewer.interview.store import SessionNotFound, SessionStore
+from interviewer.interview.store import BaseStore, SessionNotFound
 
 STRONG = 7.5  # the scorer's "strong" band: a competency averaging this much is not a priority to practise
 RECENT = 10  # sessions that count towards "recent" averages
@@ -46,7 +46,7 @@ def _row(created: float, session: Session, bank: Bank) -> dict[str, Any]:
     }
 
 
-def session_history(store: SessionStore, bank: Bank) -> list[dict[str, Any]]:
+def session_history(store: BaseStore, bank: Bank) -> list[dict[str, Any]]:
     """One row per stored session, newest first."""
     rows = []
     for meta in store.list():

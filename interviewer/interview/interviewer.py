@@ -24,7 +24,7 @@ from interviewer.interview.nonanswers import leading_clarification, small_talk_k
 from interviewer.interview.profile import DEFAULT_PROFILE, Profile, load_profile
 from interviewer.interview.scenario_flow import ScenarioFlow
 from interviewer.interview.selection import next_question
-from interviewer.interview.store import SessionStore
+from interviewer.interview.store import BaseStore
 from interviewer.interview.turn_reader import TurnReader
 from interviewer.interview.utterances import Voice
 from interviewer.resilience import turn_budget
@@ -33,6 +33,7 @@ from interviewer.scoring.rubric import Rubric, all_rubrics, rubric_for
 
 MAX_WRAP_UP_QUESTIONS = 2
 MAX_SILENCES = 2  # empty answers in a row before the interviewer moves on
+MAX_DECLINED = 2  # hint requests declined in a row before the interviewer moves on
 
 
 class Scorer(Protocol):
@@ -60,7 +61,7 @@ class Interviewer:
         self,
         bank: Bank,
         scorer: Scorer,
-        store: SessionStore,
+        store: BaseStore,
         index: BankIndex | None = None,
         policy: LLMPolicy | None = None,
         profile: Profile | None = None,
@@ -184,7 +185,7 @@ class Interviewer:
                 return self._non_answer(session, "skip", voice)
             said = voice.say("injection" if result.injection_detected else "empty")
             return [Turn(role="interviewer", text=said, kind="clarify", question_id=state.current)]
-        state.silences = 0
+        state.silences = state.declined = 0
         if result.score is None and result.unscored_reason == "dont-know":
             state.answers.pop()
             return self._non_answer(session, "skip", voice)
@@ -248,7 +249,7 @@ class Interviewer:
         state = session.state
         if state.current and result is not None:
             state.scores[state.current] = result
-        state.answers, state.attempts, state.follow_ups_asked, state.silences = [], 0, 0, 0
+        state.answers, state.attempts, state.follow_ups_asked, state.silences, state.declined = [], 0, 0, 0, 0
 
     # --- moving on ----------------------------------------------------------------------------------------
     def _next_item(self, session: Session, voice: Voice, lead: str = "", announce: bool = True) -> list[Turn]:
@@ -302,7 +303,11 @@ class Interviewer:
         if kind in said:
             return [self._say(session, voice.say(kind), said[kind])]
         if kind == "hint":
-            return [self._hint(session, voice)]
+            turn = self._hint(session, voice)
+            state.declined = state.declined + 1 if turn.kind == "hint-declined" else 0
+            if state.declined > MAX_DECLINED:  # declining again would loop forever: move on, as a skip
+                return self._non_answer(session, "skip", voice)
+            return [turn]
         # skip / "I don't know": an item already answered keeps the score its answers earned
         earned = self._earned(session)
         if state.current and earned is None:

@@ -47,6 +47,7 @@ class State(BaseModel):
     follow_up_targets: list[str] = Field(default_factory=list)
     attempts: int = 0  # genuine answer attempts on the current question
     silences: int = 0  # empty answers in a row on the current item
+    declined: int = 0  # hint requests declined in a row on the current item
     stage_index: int = 0
     probes_asked: list[str] = Field(default_factory=list)
     facts_revealed: list[str] = Field(default_factory=list)

@@ -38,7 +38,7 @@ class ScenarioFlow:
         done_before = set(state.stage_actions_done) | set(state.facts_revealed)
         state.stage_index = index
         state.answers, state.stage_actions_done = [], []
-        state.attempts, state.silences, state.follow_ups_asked = 0, 0, 0
+        state.attempts, state.silences, state.follow_ups_asked, state.declined = 0, 0, 0, 0
         stage = scen.stage_of(scenario, index)
         if stage is None:
             return None

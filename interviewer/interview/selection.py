@@ -3,14 +3,17 @@ for what the candidate talked about and for areas that were weak so far."""
 
 from __future__ import annotations
 
+import logging
 import random
 
 from interviewer.bank.loader import Bank
 from interviewer.bank.models import LEVELS, Question, is_stage_key
-from interviewer.index.store import BankIndex
+from interviewer.index.store import BankIndex, IndexUnavailable
 from interviewer.interview.models import Session
 
 WEAK = 5.0
+
+log = logging.getLogger(__name__)
 
 
 def _pool(bank: Bank, session: Session) -> list[Question]:
@@ -42,8 +45,11 @@ def next_question(bank: Bank, index: BankIndex | None, session: Session) -> Ques
     similarity: dict[str, float] = {}
     if index is not None and state.answers_so_far:
         query = state.answers_so_far[-1][:1000]
-        for hit in index.search(query, k=40, kind="question", level=plan.level):
-            similarity[hit.id] = hit.score
+        try:
+            for hit in index.search(query, k=40, kind="question", level=plan.level):
+                similarity[hit.id] = hit.score
+        except IndexUnavailable as e:  # a Chroma server gone: the bank still gives the next question
+            log.warning("choosing the next question without the index: %s", e)
 
     def rank(q: Question) -> tuple[bool, bool, float]:
         repeat_competency = q.competency in used and q.competency not in weak

@@ -23,12 +23,16 @@ from interviewer.interview.nonanswers import DONE, classify, closes
 from interviewer.scoring.guards import INJECTION
 
 EXAMPLES = Path(__file__).with_name("turn_examples.yaml")
+# More turns of every kind, written and labelled by hand for the reader (never from evals/turns/): natural
+# clarifications, hints, repeats and small talk, short or question-shaped answers, wrap-up questions and closings.
+WRITTEN = Path(__file__).with_name("turn_examples_written.yaml")
 ASKING = re.compile(
     r"^\W*((so|okay|ok|um|uh|hmm|sorry|and|right|well|wait|just|quick|yeah|oh)\W+){0,3}"
     r"(what|which|how|is|are|do|does|did|can|could|should|would|may|any|got|pardon|who|where|when)\b",
     re.I,
 )  # a question without its "?" (spoken): "what's the read write ratio roughly"; fillers may come first
 STATES = re.compile(r"^\W*(so,? )?(i'?d|i would|i'?ll|i will|we'?d|we would|first,? i|my approach)\b", re.I)
+QUESTION_WORDS = 4  # a turn of questions only, at least this long, asks rather than answers (`only_questions`)
 ASKING_KINDS = {"clarify", "hint", "repeat"}  # kinds that ask for something: the turn must ask
 PARROT = 0.6  # share of the turn's words found in the question asked: it says the question back
 K = 5  # nearest examples that vote
@@ -40,9 +44,14 @@ Embed = Callable[[list[str]], Any]
 
 
 class TurnReader:
-    def __init__(self, embed: Embed | None, examples: Path = EXAMPLES, exclude: frozenset[str] = frozenset()):
+    def __init__(
+        self,
+        embed: Embed | None,
+        examples: tuple[Path, ...] = (EXAMPLES, WRITTEN),
+        exclude: frozenset[str] = frozenset(),
+    ):
         """`exclude`: example texts to leave out (measuring the reader on its own examples, one at a time)."""
-        data = yaml.safe_load(examples.read_text(encoding="utf-8"))["turns"]
+        data = [t for path in examples for t in yaml.safe_load(path.read_text(encoding="utf-8"))["turns"]]
         self.examples = [t for t in data if t["text"] not in exclude]
         self.embed = embed
         self._vectors: dict[str, np.ndarray] = {}
@@ -105,6 +114,15 @@ class TurnReader:
             return ruled  # the question said back: an answer for the scorer to set aside
         kind, share, top = self.nearest(stripped, "question", leave_out)
         asks = "?" in stripped or bool(ASKING.search(stripped))
-        if kind == "answer" or top < MIN_SIM or share < SHARE or (kind in ASKING_KINDS and not asks):
-            return "answer"
-        return kind
+        if kind in ASKING_KINDS and asks and top >= MIN_SIM and share >= SHARE:
+            return kind
+        if kind != "answer" and kind not in ASKING_KINDS and top >= MIN_SIM and share >= SHARE:
+            return kind
+        return "clarify" if only_questions(stripped) else "answer"
+
+
+def only_questions(text: str) -> bool:
+    """Every sentence of the turn ends with "?" ("which database are we on, postgres?"): it asks, it does not
+    answer. A bare guess ("a mutex?") is an answer, and so is "is it io bound? probably, so asyncio"."""
+    sentences = [s for s in re.split(r"(?<=[?.!])\s+", text.strip()) if s]
+    return len(text.split()) >= QUESTION_WORDS and all(s.endswith("?") for s in sentences)

@@ -38,6 +38,7 @@ class Rubric:
     behavioural: bool = False  # STAR structure counts
     technical: bool = True  # no STAR advice: a question about how things work is not a story
     topic: tuple[str, ...] = field(default=())  # texts that define "on topic"
+    asked_as: tuple[str, ...] = ()  # other ways the question is put (a stage's `given`): said back, they earn nothing
 
     @property
     def vocabulary(self) -> frozenset[str]:
@@ -91,6 +92,7 @@ def from_stage(s: Scenario, stage: Stage) -> Rubric:
         behavioural=False,  # an incident stage is not a STAR story
         technical=True,
         topic=(s.setup, stage.opening, *(a.text for a in stage.expected_actions)),
+        asked_as=(stage.given,) if stage.given else (),
     )
 
 

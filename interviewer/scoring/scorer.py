@@ -140,7 +140,7 @@ class OfflineScorer:
         """(injection attempts, sentences that only echo the question, the candidate's own sentences)."""
         spans = _unique(sentences(text))
         injected = injection_spans(spans)
-        echoed = echo_spans([s for s in spans if s not in injected], rubric.question)
+        echoed = echo_spans([s for s in spans if s not in injected], " ".join((rubric.question, *rubric.asked_as)))
         return injected, echoed, [s for s in spans if s not in injected and s not in echoed]
 
     def claims(self, rubric: Rubric, answer: str) -> tuple[list[Span], np.ndarray]:

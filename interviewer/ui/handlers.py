@@ -9,6 +9,8 @@ from collections.abc import Iterator
 from typing import Any
 
 from interviewer.interview.models import Plan, Session, TurnResult
+from interviewer.interview.store import TurnConflict
+from interviewer.interview.store_postgres import StoreUnavailable
 from interviewer.scoring.models import Speech
 from interviewer.service import Service
 from interviewer.ui import views
@@ -16,7 +18,16 @@ from interviewer.ui import views
 log = logging.getLogger(__name__)
 STREAM_WORDS = 3  # words per streamed chunk
 STREAM_DELAY_S = 0.02
+VOICE_GAP_S = 0.3  # after a spoken sentence's own length, before the next part replaces it: playback starts late
 SESSION_ID = re.compile(r"[0-9a-f]{6,32}")
+MOVED_ON = (
+    "This interview moved on in another tab or window, so this answer was not sent. The chat now shows where it "
+    "stands; your answer is back in the box."
+)
+NO_DATABASE = (
+    "The session database cannot be reached right now, so this answer was not recorded. It is back in the box: "
+    "send it again in a moment."
+)
 NO_SESSION = "Start an interview first: choose your settings above and press **Start interview**."
 
 
@@ -29,6 +40,7 @@ def _skip() -> Any:
 class Handlers:
     def __init__(self, service: Service):
         self.service = service
+        self._voices: dict[str, object] = {}  # session -> its newest reply being spoken (`voice`)
 
     # --- start and resume ---------------------------------------------------------------------------------
     def start(self, tracks: list[str], level: str, questions: float, mode: str, scenario: str, seed: float) -> tuple:
@@ -95,6 +107,14 @@ class Handlers:
         yield ([*before, typed, {"role": "assistant", "content": "…"}], "", _skip(), _skip(), "", _skip(), None)
         try:
             session, result = self.service.reply(session_id, text, *_recording(pending))
+        except TurnConflict:  # another tab (maybe on another replica) answered first: show where it stands now
+            now = self.service.load(session_id) or session
+            yield (views.chat_messages(now), text, views.status_line(now), _skip(), MOVED_ON, _skip(), pending)
+            return
+        except StoreUnavailable as e:  # the session database went away: nothing was recorded
+            log.error("turn failed in session %s: %s", session_id, e)
+            yield (before, text, _skip(), _skip(), NO_DATABASE, _skip(), pending)
+            return
         except Exception as e:  # the message could quote the answer: only its type is logged above DEBUG
             log.error("turn failed in session %s: %s", session_id, type(e).__name__)
             log.debug("turn failure details", exc_info=True)
@@ -150,20 +170,35 @@ class Handlers:
         pending = transcript.speech.model_dump() if transcript.speech else transcript.seconds
         return (transcript.text, pending, note)
 
-    def voice(self, text: str) -> Any:
-        """Server-side speech for the interviewer's words, when configured; the page's own voice otherwise."""
-        from interviewer.voice import VoiceError, synthesize
+    def voice(self, text: str, session_id: str = "") -> Iterator[Any]:
+        """Server-side speech for the interviewer's words, when configured (the page's own voice otherwise): the
+        first sentence plays while the rest is synthesised, and the rest follows when it ends. A newer reply, or the
+        candidate talking over it (`hush`), stops the rest."""
+        import gradio as gr
 
-        if not text:
-            return None
-        try:
-            path = synthesize(text, self.service.settings, self.service.settings.data_dir / "voice")
-        except VoiceError as e:
-            import gradio as gr
+        from interviewer.voice import VoiceError, load_wav, spoken_parts, synthesize
 
-            gr.Warning(f"Interviewer voice unavailable: {e}")
-            return None
-        return str(path) if path else None
+        token = object()
+        self._voices[session_id] = token
+        ends = 0.0
+        for part in spoken_parts(text or ""):
+            try:
+                path = synthesize(part, self.service.settings, self.service.settings.data_dir / "voice")
+            except VoiceError as e:
+                gr.Warning(f"Interviewer voice unavailable: {e}")
+                return
+            if path is None:  # the browser speaks
+                yield None
+                return
+            time.sleep(max(0.0, ends - time.monotonic()))
+            if self._voices.get(session_id) is not token:
+                return
+            yield str(path)
+            ends = time.monotonic() + load_wav(path).seconds + VOICE_GAP_S
+
+    def hush(self, session_id: str = "") -> None:
+        """The candidate talks over the interviewer: the rest of its reply is not played."""
+        self._voices.pop(session_id, None)
 
     # --- report -------------------------------------------------------------------------------------------
     def report(self, session_id: str) -> tuple:

@@ -47,10 +47,10 @@ SPEAK_JS = """(on, text) => {
   }
   return [];
 }"""
-HUSH_JS = """() => {
+HUSH_JS = """(sid) => {
   window.speechSynthesis?.cancel();
   document.querySelectorAll('audio').forEach((a) => a.pause());
-  return [];
+  return [sid];
 }"""
 SESSION_FROM_URL_JS = """() => {
   const p = new URLSearchParams(window.location.search);
@@ -172,11 +172,11 @@ def _wire_conversation(w: Widgets, h: Handlers, conv: Conversation, tts: str) ->
     out = [w.chat, w.status, w.feedback, w.notice, w.live_said, w.live_status, w.answer, w.live_stop]
     w.live.stream(conv.listen, [w.live, w.sid, w.speak], out, stream_every=0.5, time_limit=3 * 3600,
                   concurrency_limit=None, show_progress="hidden", api_visibility="private")  # fmt: skip
-    w.live_stop.change(None, None, None, js=HUSH_JS)  # the candidate barged in
+    w.live_stop.change(h.hush, [w.sid], None, js=HUSH_JS, api_visibility="private")  # the candidate barged in
     said = w.live_said.change(None, [w.speak, w.live_said], None, js=SPEAK_JS)
     said.then(h.report, [w.sid], [w.charts, w.report_md, w.md_file, w.html_file], api_visibility="private")
     if tts != "browser":
-        said.then(h.voice, [w.live_said], [w.voice_out], api_visibility="private")
+        said.then(h.voice, [w.live_said, w.sid], [w.voice_out], api_visibility="private")
 
 
 def _wire(w: Widgets, h: Handlers, tts: str, page: gr.Blocks) -> None:
@@ -195,7 +195,7 @@ def _wire(w: Widgets, h: Handlers, tts: str, page: gr.Blocks) -> None:
             h.report, [w.sid], report_out, api_visibility="private"
         )
         if tts != "browser":
-            sent.then(h.voice, [w.last_said], [w.voice_out], api_visibility="private")
+            sent.then(h.voice, [w.last_said, w.sid], [w.voice_out], api_visibility="private")
     w.retry.click(h.retry, [w.sid, w.answer, w.pending_audio], [w.feedback, w.notice, w.answer], api_name="retry")
     heard = [w.answer, w.pending_audio, w.notice]
     w.mic.upload(h.transcribe, [w.mic, w.sid], heard, api_name="transcribe")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from interviewer.bank.models import LEVELS, TRACKS
+from interviewer.index.store import IndexUnavailable
 from interviewer.service import Service
 
 if TYPE_CHECKING:
@@ -18,7 +19,10 @@ CSS = ".engine-badge {font-weight: 600} footer {display: none !important}"
 def _rows(service: Service, query: str, track: str, level: str, k: float) -> tuple[list[list[object]], str]:
     if not query.strip():
         return [], "Type a topic or a question to search the bank."
-    hits = service.search(query, k=int(k), track=track or None, level=level or None)
+    try:
+        hits = service.search(query, k=int(k), track=track or None, level=level or None)
+    except IndexUnavailable as e:
+        return [], f"Search is unavailable right now: {e}. Interviews go on without it."
     rows: list[list[object]] = [
         [i, round(h.score, 3), h.text, h.id, h.kind, h.track, h.level] for i, h in enumerate(hits, start=1)
     ]

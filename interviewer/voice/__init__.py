@@ -9,7 +9,7 @@ from interviewer.voice.stt import (
     WhisperTranscriber,
     get_transcriber,
 )
-from interviewer.voice.tts import synthesize
+from interviewer.voice.tts import spoken_parts, synthesize
 
 __all__ = [
     "Audio",
@@ -21,5 +21,6 @@ __all__ = [
     "WhisperTranscriber",
     "get_transcriber",
     "load_wav",
+    "spoken_parts",
     "synthesize",
 ]

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import shutil
 import subprocess
 import uuid
@@ -18,6 +19,19 @@ from interviewer.voice.errors import VoiceError
 
 ESPEAK_TIMEOUT_S = 60.0
 _USE_BROWSER = "Set INTERVIEWER_VOICE__TTS=browser to let the page speak instead."
+
+
+_SENTENCE_END = re.compile(r"[.!?][\"')\]]*\s+(?=[\"'(\[]?[A-Z0-9])")
+
+
+def spoken_parts(text: str) -> list[str]:
+    """The reply as the voice reads it: its first sentence alone, then the rest in one piece, so the first sentence
+    can be playing while the rest is synthesised ("Okay, got it." | "You said ... How sure are you about that?")."""
+    text = " ".join(text.split())
+    end = _SENTENCE_END.search(text)
+    if end is None or not text[end.end() :].strip():
+        return [text] if text else []
+    return [text[: end.end()].strip(), text[end.end() :].strip()]
 
 
 def synthesize(text: str, settings: Settings, out_dir: Path) -> Path | None:

@@ -122,6 +122,20 @@ def test_skip_moves_on_and_hints_follow_the_mode(interviewer: Interviewer) -> No
     assert interviewer.reply(realistic, "Can you give me a hint?").turns[0].kind == "hint-declined"
 
 
+def test_hints_declined_again_and_again_move_on(interviewer: Interviewer) -> None:
+    session = interviewer.start(Plan(questions=2, seed=2, mode="realistic"))
+    first = session.state.current
+    for _ in range(2):
+        assert interviewer.reply(session, "Can you give me a hint?").turns[0].kind == "hint-declined"
+        assert session.state.current == first
+    moved = interviewer.reply(session, "Can you give me a hint?").turns  # a third time would loop forever
+    assert session.state.current != first and first in session.state.skipped and moved[-1].kind == "question"
+    interviewer.reply(session, "Can you give me a hint?")
+    assert session.state.declined == 1
+    interviewer.reply(session, "I'd profile it first and look at what the database spends its time on.")
+    assert session.state.declined == 0  # an answer starts the count again
+
+
 def test_unscorable_answers_get_one_nudge(interviewer: Interviewer) -> None:
     session = interviewer.start(Plan(questions=2, seed=4))
     first = session.state.current

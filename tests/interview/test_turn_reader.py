@@ -4,7 +4,7 @@ non-answer."""
 import yaml
 
 from interviewer.index.embedders import LocalMiniLM
-from interviewer.interview.turn_reader import EXAMPLES, TurnReader
+from interviewer.interview.turn_reader import EXAMPLES, WRITTEN, TurnReader, only_questions
 from interviewer.settings import REPO_ROOT
 
 
@@ -15,6 +15,24 @@ def test_the_examples_are_the_dev_half_of_the_labelled_turns() -> None:
     assert examples == dev
     test = {t["text"] for t in labelled if t["split"] == "test"}
     assert not test & {t["text"] for t in examples} and len(test) >= 150
+
+
+def test_the_written_examples_are_apart_from_the_labelled_turns() -> None:
+    labelled = yaml.safe_load((REPO_ROOT / "evals" / "turns" / "turns.yaml").read_text())["turns"]
+    written = yaml.safe_load(WRITTEN.read_text())["turns"]
+    assert len(written) >= 400
+    assert not {t["text"].lower() for t in labelled} & {t["text"].lower() for t in written}
+    kinds = {"question": {"answer", "clarify", "repeat", "skip", "minute", "small-talk", "hint"},
+             "wrap-up": {"question", "closing"}}  # fmt: skip
+    assert all(t["kind"] in kinds[t["phase"]] for t in written)
+
+
+def test_a_turn_of_questions_only_asks() -> None:
+    assert only_questions("which database are we on, postgres?")
+    assert only_questions("Is it a web app? How many users?")
+    assert not only_questions("a mutex?")  # a bare guess is an answer
+    assert not only_questions("is it io bound? probably, so asyncio")
+    assert not only_questions("Token bucket in Redis, keyed by user.")
 
 
 def test_phrasings_no_rule_names_are_read_by_meaning(embedder: LocalMiniLM) -> None:
@@ -32,6 +50,7 @@ def test_phrasings_no_rule_names_are_read_by_meaning(embedder: LocalMiniLM) -> N
     for text, phase, kind in cases:
         assert reader.kind(text, phase) == kind, text
     assert rules.kind(cases[0][0]) == "answer"  # no rule names it
+    assert reader.kind("and the queue here, are we talking rabbitmq or sqs?") == "clarify"  # questions only: it asks
 
 
 def test_an_answer_is_never_read_as_a_non_answer(embedder: LocalMiniLM) -> None:

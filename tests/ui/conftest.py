@@ -46,9 +46,15 @@ def _free_port() -> int:
 
 
 @pytest.fixture(scope="session")
-def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def app_data(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The data directory of the app at `app_url`: its index, and its sessions in SQLite."""
+    return tmp_path_factory.mktemp("app-data")
+
+
+@pytest.fixture(scope="session")
+def app_url(app_data: Path) -> Iterator[str]:
     """`python app.py` exactly as `make run` starts it, on a free port with its own data directory."""
-    yield from _serve(tmp_path_factory.mktemp("app-data"), {})
+    yield from _serve(app_data, {})
 
 
 @pytest.fixture(scope="session")

@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from pydantic import SecretStr
 
+from interviewer.bank.loader import Bank
 from interviewer.evals.voice import normalise
+from interviewer.index.store import BankIndex
+from interviewer.service import Service
 from interviewer.settings import LLMSettings, Settings, VoiceSettings
 from interviewer.testing.fake_openai import SPEECH_WAV, FakeOpenAI, refused_url
-from interviewer.voice import VoiceError, get_transcriber, load_wav, synthesize
+from interviewer.ui.handlers import Handlers
+from interviewer.voice import VoiceError, get_transcriber, load_wav, spoken_parts, synthesize
 from tests.voice.conftest import EXPECTED_WORD, needs_espeak
 
 QUESTION = "Tell me about a time you rolled back a release."
@@ -89,3 +94,41 @@ def test_openai_failure_is_a_voice_error(tmp_path: Path) -> None:
     ):
         synthesize(QUESTION, _settings(tmp_path, "openai", url), tmp_path / "out")
     assert list((tmp_path / "out").iterdir()) == []
+
+
+def test_a_reply_is_spoken_first_sentence_then_the_rest() -> None:
+    assert spoken_parts('Okay, got it. You said "I\'d log it all". How sure are you?') == [
+        "Okay, got it.",
+        'You said "I\'d log it all". How sure are you?',
+    ]
+    assert spoken_parts("What is the GIL?") == ["What is the GIL?"]
+    assert spoken_parts("It's 3.5 or so, e.g. this one.  Next:\nwhat then?") == [  # no cut inside "3.5" or "e.g."
+        "It's 3.5 or so, e.g. this one.",
+        "Next: what then?",
+    ]
+    assert spoken_parts("   ") == []
+
+
+@needs_espeak
+def test_the_first_sentence_plays_while_the_rest_waits_its_turn(
+    tmp_path: Path, bank: Bank, built_index: BankIndex
+) -> None:
+    settings = _settings(tmp_path, "espeak")
+    handlers = Handlers(Service(settings, bank=bank, index=built_index))
+    reply = "Okay, got it. You said you would retry forever. How sure are you about that?"
+    voice = handlers.voice(reply, "s1")
+    first = Path(next(voice))
+    shown = time.monotonic()
+    assert load_wav(first).seconds < 2.0  # "Okay, got it." alone, playing while the rest is made
+    rest = Path(next(voice))
+    assert time.monotonic() - shown >= load_wav(first).seconds  # never cuts the first sentence off
+    assert "forever" in normalise(get_transcriber(settings).transcribe(rest).text)  # the rest, not the first
+    assert list(voice) == []
+    voice = handlers.voice(reply, "s1")
+    next(voice)
+    handlers.hush("s1")  # the candidate talks over it
+    assert list(voice) == []
+    older, newer = handlers.voice(reply, "s1"), handlers.voice("Next question. What is a GIL?", "s1")
+    next(older)
+    next(newer)  # a newer reply: the older one's rest is not played
+    assert list(older) == [] and len(list(newer)) == 1

@@ -1,0 +1,61 @@
+"""A throwaway Chroma server for tests and benchmarks: `chroma run` (the binary inside the chromadb wheel) on a free
+loopback port with its own data folder, stopped at the end."""
+
+from __future__ import annotations
+
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+START_TIMEOUT_S = 60
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+class ChromaServer:
+    def __init__(self) -> None:
+        self.folder = Path(tempfile.mkdtemp(prefix="interviewer-chroma-"))
+        self.port = _free_port()
+        self.proc: subprocess.Popen[bytes] | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(self) -> ChromaServer:
+        exe = Path(sys.executable).with_name("chroma")
+        cmd = [str(exe) if exe.exists() else "chroma", "run", "--path", str(self.folder / "data"),
+               "--host", "127.0.0.1", "--port", str(self.port)]  # fmt: skip
+        log = (self.folder / "server.log").open("wb")
+        self.proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT)
+        deadline = time.monotonic() + START_TIMEOUT_S
+        while True:
+            try:
+                urllib.request.urlopen(f"{self.url}/api/v2/heartbeat", timeout=2)
+                return self
+            except OSError as e:
+                if self.proc.poll() is not None or time.monotonic() > deadline:
+                    said = (self.folder / "server.log").read_text(errors="replace")[-1000:]
+                    self.stop()
+                    raise RuntimeError(f"chroma run did not start: {said}") from e
+                time.sleep(0.3)
+
+    def stop(self, remove: bool = True) -> None:
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        if remove:
+            shutil.rmtree(self.folder, ignore_errors=True)
