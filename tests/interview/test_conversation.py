@@ -29,7 +29,7 @@ def interviewer(tmp_path: Path, bank: Bank, scorer: OfflineScorer, built_index: 
         "Before I answer, can I ask what we're deploying to?",
         "Before I answer, can you tell me what scale we're talking about?",
         "Sorry, just to check, how big is the team I'd be working with?",
-        "Should I assume Postgres?",
+        "Should I assume MySQL?",
         "What do you mean by reliable?",
     ],
 )

@@ -108,7 +108,7 @@ def test_two_writers_at_once_one_wins(store: BaseStore, db_url: str) -> None:
     assert len(store.load(session.id).turns) == 3
 
 
-def test_migrations_run_once_even_when_replicas_start_together(db_url: str) -> None:
+def test_migrations_run_once_even_when_several_start_together(db_url: str) -> None:
     opened: list[BaseStore] = []
     threads = [threading.Thread(target=lambda: opened.append(open_store(db_url))) for _ in range(4)]
     for t in threads:

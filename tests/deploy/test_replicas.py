@@ -1,0 +1,164 @@
+"""The stack for a team, run as a team would run it: two app replicas started by deploy/replicas.sh, sharing a
+PostgreSQL database and a Chroma server, behind nginx with deploy/nginx.conf as shipped (its ports changed). One
+candidate answers through nginx while each replica in turn is killed with SIGKILL: no acknowledged turn is lost,
+and the interview goes on on the other replica. `pytest -k replica` runs it."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from interviewer.interview.store_postgres import PostgresSessionStore
+from interviewer.settings import REPO_ROOT
+from interviewer.testing.chroma_server import ChromaServer
+from interviewer.testing.postgres import Cluster
+
+DEPLOY = REPO_ROOT / "deploy"
+START_TIMEOUT_S = 180
+ANSWERS = [
+    "I'd profile it first with cProfile on a copy of production data, then look at the slowest calls.",
+    "Then I'd check the database queries for an N+1 pattern and add select_related where the ORM loops.",
+    "Finally I'd measure again before and after the change, and add a test so it doesn't come back.",
+]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _nginx() -> str:
+    found = shutil.which("nginx") or ("/usr/sbin/nginx" if Path("/usr/sbin/nginx").exists() else None)
+    if found is None:
+        if os.environ.get("REQUIRE_DEPLOY_TESTS") == "1":
+            pytest.fail("nginx is missing: apt-get install -y nginx")
+        pytest.skip("nginx is not installed (apt-get install -y nginx)")
+    return found
+
+
+def _wait(url: str, proc_ok: Any = lambda: True) -> None:
+    deadline = time.monotonic() + START_TIMEOUT_S
+    while True:
+        try:
+            urllib.request.urlopen(url, timeout=3)
+            return
+        except OSError:
+            if time.monotonic() > deadline or not proc_ok():
+                pytest.fail(f"{url} did not come up")
+            time.sleep(0.5)
+
+
+class Replicas:
+    def __init__(self, data: Path, env: dict[str, str], ports: list[int]):
+        self.data, self.env, self.ports = data, env, ports
+
+    def _script(self, *args: str) -> str:
+        out = subprocess.run([str(DEPLOY / "replicas.sh"), *args], env=self.env, capture_output=True, text=True,
+                             timeout=60, check=True)  # fmt: skip
+        return out.stdout
+
+    def start(self, *ports: int) -> None:
+        self._script("start", *map(str, ports))
+        for port in ports:
+            _wait(f"http://127.0.0.1:{port}/")
+
+    def kill(self, port: int) -> None:
+        pid = int((self.data / "replicas" / f"{port}.pid").read_text())
+        os.kill(pid, signal.SIGKILL)
+        while True:  # until it is gone, or dead and waiting to be reaped
+            try:
+                if "zombie" in Path(f"/proc/{pid}/status").read_text():
+                    return
+            except FileNotFoundError:
+                return
+            time.sleep(0.1)
+
+    def stop(self) -> None:
+        self._script("stop")
+
+
+@pytest.fixture
+def stack(postgres: Cluster, chroma_server: ChromaServer, tmp_path: Path) -> Iterator[tuple[str, Replicas, str]]:
+    nginx = _nginx()
+    database = postgres.new_database()
+    ports = [_free_port(), _free_port()]
+    env = {**os.environ, "PYTHON": sys.executable, "INTERVIEWER_DATA_DIR": str(tmp_path / "data"),
+           "INTERVIEWER_DATABASE_URL": database, "INTERVIEWER_CHROMA_URL": chroma_server.url}  # fmt: skip
+    for name in ("INTERVIEWER_LLM__BASE_URL", "INTERVIEWER_LLM__API_KEY"):
+        env.pop(name, None)
+    replicas = Replicas(tmp_path / "data", env, ports)
+    prefix = Path(tempfile.mkdtemp(prefix="interviewer-nginx-"))
+    listen = _free_port()
+    site = (DEPLOY / "nginx.conf").read_text()
+    assert "127.0.0.1:7861" in site and "127.0.0.1:7862" in site and "listen 8080;" in site
+    site = site.replace("127.0.0.1:7861", f"127.0.0.1:{ports[0]}").replace("127.0.0.1:7862", f"127.0.0.1:{ports[1]}")
+    (prefix / "site.conf").write_text(site.replace("listen 8080;", f"listen 127.0.0.1:{listen};"))
+    temps = "\n".join(f"  {k}_temp_path {prefix}/{k};" for k in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"))
+    (prefix / "nginx.conf").write_text(
+        ("user root root;\n" if os.geteuid() == 0 else "")
+        + f"pid {prefix}/nginx.pid;\nerror_log {prefix}/error.log;\nworker_processes 1;\n"
+        + "events { worker_connections 256; }\n"
+        + f"http {{\n  access_log {prefix}/access.log;\n{temps}\n  include {prefix}/site.conf;\n}}\n"
+    )
+    server = None
+    try:
+        replicas.start(*ports)
+        server = subprocess.Popen([nginx, "-p", str(prefix), "-c", str(prefix / "nginx.conf"), "-g", "daemon off;"])
+        url = f"http://127.0.0.1:{listen}/"
+        _wait(url, lambda: server.poll() is None)
+        yield url, replicas, database
+    finally:
+        if server is not None:
+            server.terminate()
+            server.wait(timeout=20)
+        replicas.stop()
+        shutil.rmtree(prefix, ignore_errors=True)
+
+
+def _client(url: str) -> Any:
+    from gradio_client import Client
+
+    return Client(url, verbose=False)
+
+
+def _send(url: str, sid: str, text: str) -> list[dict[str, Any]]:
+    """One answer through nginx, from a fresh connection (the page reconnecting after its replica died)."""
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            return list(_client(url).predict(sid, text, None, api_name="/send")[0])
+        except Exception:  # nginx notices a dead replica on the first request that reaches it
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(1)
+
+
+def test_replica_killed_mid_interview_loses_no_turn(stack: tuple[str, Replicas, str]) -> None:
+    url, replicas, database = stack
+    sid = str(_client(url).predict(["python-developer"], "intermediate", 3, "practice", "", 0, api_name="/start")[0])
+    store = PostgresSessionStore(database)
+    first = _send(url, sid, ANSWERS[0])
+    assert ANSWERS[0] in str(first)
+    replicas.kill(replicas.ports[0])  # one replica dies mid-interview
+    _send(url, sid, ANSWERS[1])
+    replicas.start(replicas.ports[0])
+    replicas.kill(replicas.ports[1])  # then the other: whichever served the candidate, one of them did
+    chat = _send(url, sid, ANSWERS[2])
+    said = [t.text for t in store.load(sid).turns if t.role == "candidate"]
+    assert said == ANSWERS  # every acknowledged turn, once, in order
+    assert all(a in str(chat) for a in ANSWERS)  # and the page shows them all
+    resumed = _client(url).predict(sid, api_name="/resume")
+    assert resumed[0] == sid and all(a in str(resumed[1]) for a in ANSWERS)  # any replica resumes the link
