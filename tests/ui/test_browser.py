@@ -48,6 +48,17 @@ def start(page: Any, url: str, questions: int = 1, scenario: str | None = None, 
     if scenario:
         page.locator("#scenario input").click()
         page.get_by_role("option", name=scenario).click()
+        page.wait_for_function(  # on a busy machine a click on Start could otherwise outrun the choice
+            "(v) => (document.querySelector('#scenario input')?.value || '').startsWith(v)",
+            arg=scenario,
+            timeout=TURN_TIMEOUT_MS,
+        )
+    page.wait_for_function(
+        "(n) => document.querySelector('#questions input[type=number]')?.value === n",
+        arg=str(questions),
+        timeout=TURN_TIMEOUT_MS,
+    )
+    page.wait_for_timeout(300)  # the choices reach the page's state before the click sends them
     page.locator("#start").click()
     page.wait_for_function("() => location.search.includes('session=')", timeout=TURN_TIMEOUT_MS)
     wait_idle(page)
