@@ -1,6 +1,5 @@
 """The search page, served for real and called over HTTP with gradio_client."""
 
-import socket
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -8,13 +7,8 @@ import pytest
 
 from interviewer.service import Service
 from interviewer.settings import get_settings
+from interviewer.testing.net import free_port
 from interviewer.ui.search_page import COLUMNS, CSS, build_search_page
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 @pytest.fixture
@@ -22,7 +16,7 @@ def served_url() -> Iterator[str]:
     settings = get_settings()
     page = build_search_page(Service(settings))
     _, url, _ = page.launch(
-        server_name="127.0.0.1", server_port=_free_port(), prevent_thread_lock=True, quiet=True, css=CSS
+        server_name="127.0.0.1", server_port=free_port(), prevent_thread_lock=True, quiet=True, css=CSS
     )
     try:
         yield url

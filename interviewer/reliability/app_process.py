@@ -5,7 +5,6 @@ from __future__ import annotations
 import contextlib
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -15,18 +14,13 @@ from pathlib import Path
 from typing import IO
 
 from interviewer.settings import REPO_ROOT, Settings, child_env
+from interviewer.testing.net import free_port
 
 READY_TIMEOUT_S = 180.0  # a first start in a fresh data directory builds the index (about 20 s on 2 cores)
 
 
 class AppError(RuntimeError):
     pass
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def percentile(values: list[float], q: float) -> float:

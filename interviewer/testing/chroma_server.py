@@ -4,27 +4,20 @@ loopback port with its own data folder, stopped at the end."""
 from __future__ import annotations
 
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
-import time
-import urllib.request
 from pathlib import Path
 
+from interviewer.testing.net import free_port, wait_for_http
+
 START_TIMEOUT_S = 60
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 class ChromaServer:
     def __init__(self) -> None:
         self.folder = Path(tempfile.mkdtemp(prefix="interviewer-chroma-"))
-        self.port = _free_port()
+        self.port = free_port()
         self.proc: subprocess.Popen[bytes] | None = None
 
     @property
@@ -37,17 +30,12 @@ class ChromaServer:
                "--host", "127.0.0.1", "--port", str(self.port)]  # fmt: skip
         log = (self.folder / "server.log").open("wb")
         self.proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT)
-        deadline = time.monotonic() + START_TIMEOUT_S
-        while True:
-            try:
-                urllib.request.urlopen(f"{self.url}/api/v2/heartbeat", timeout=2)
-                return self
-            except OSError as e:
-                if self.proc.poll() is not None or time.monotonic() > deadline:
-                    said = (self.folder / "server.log").read_text(errors="replace")[-1000:]
-                    self.stop()
-                    raise RuntimeError(f"chroma run did not start: {said}") from e
-                time.sleep(0.3)
+        proc = self.proc
+        if not wait_for_http(f"{self.url}/api/v2/heartbeat", lambda: proc.poll() is None, START_TIMEOUT_S):
+            said = (self.folder / "server.log").read_text(errors="replace")[-1000:]
+            self.stop()
+            raise RuntimeError(f"chroma run did not start: {said}")
+        return self
 
     def stop(self, remove: bool = True) -> None:
         if self.proc is not None and self.proc.poll() is None:

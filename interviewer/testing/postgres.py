@@ -7,11 +7,12 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
-import socket
 import subprocess
 import tempfile
 import uuid
 from pathlib import Path
+
+from interviewer.testing.net import free_port
 
 START_TIMEOUT_S = 60
 
@@ -25,12 +26,6 @@ def binaries() -> Path | None:
     return versions[-1].parent if versions else None
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 class Cluster:
     def __init__(self) -> None:
         bin_dir = binaries()
@@ -41,7 +36,7 @@ class Cluster:
         folder = Path(tempfile.mkdtemp(prefix="interviewer-pg-"))
         self.folder = folder
         self.data = folder / "data"
-        self.port = _free_port()
+        self.port = free_port()
         self.as_user: list[str] = []
         if os.geteuid() == 0:
             self.as_user = ["runuser", "-u", "postgres", "--"]

@@ -8,12 +8,10 @@ from __future__ import annotations
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -23,6 +21,7 @@ import pytest
 from interviewer.interview.store_postgres import PostgresSessionStore
 from interviewer.settings import REPO_ROOT
 from interviewer.testing.chroma_server import ChromaServer
+from interviewer.testing.net import free_port, wait_for_http
 from interviewer.testing.postgres import Cluster
 
 DEPLOY = REPO_ROOT / "deploy"
@@ -34,12 +33,6 @@ ANSWERS = [
 ]
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 def _nginx() -> str:
     found = shutil.which("nginx") or ("/usr/sbin/nginx" if Path("/usr/sbin/nginx").exists() else None)
     if found is None:
@@ -49,16 +42,9 @@ def _nginx() -> str:
     return found
 
 
-def _wait(url: str, proc_ok: Any = lambda: True) -> None:
-    deadline = time.monotonic() + START_TIMEOUT_S
-    while True:
-        try:
-            urllib.request.urlopen(url, timeout=3)
-            return
-        except OSError:
-            if time.monotonic() > deadline or not proc_ok():
-                pytest.fail(f"{url} did not come up")
-            time.sleep(0.5)
+def _wait(url: str, alive: Any = lambda: True) -> None:
+    if not wait_for_http(url, alive, START_TIMEOUT_S):
+        pytest.fail(f"{url} did not come up")
 
 
 class Replicas:
@@ -94,14 +80,14 @@ class Replicas:
 def stack(postgres: Cluster, chroma_server: ChromaServer, tmp_path: Path) -> Iterator[tuple[str, Replicas, str]]:
     nginx = _nginx()
     database = postgres.new_database()
-    ports = [_free_port(), _free_port()]
+    ports = [free_port(), free_port()]
     env = {**os.environ, "PYTHON": sys.executable, "INTERVIEWER_DATA_DIR": str(tmp_path / "data"),
            "INTERVIEWER_DATABASE_URL": database, "INTERVIEWER_CHROMA_URL": chroma_server.url}  # fmt: skip
     for name in ("INTERVIEWER_LLM__BASE_URL", "INTERVIEWER_LLM__API_KEY"):
         env.pop(name, None)
     replicas = Replicas(tmp_path / "data", env, ports)
     prefix = Path(tempfile.mkdtemp(prefix="interviewer-nginx-"))
-    listen = _free_port()
+    listen = free_port()
     site = (DEPLOY / "nginx.conf").read_text()
     assert "127.0.0.1:7861" in site and "127.0.0.1:7862" in site and "listen 8080;" in site
     site = site.replace("127.0.0.1:7861", f"127.0.0.1:{ports[0]}").replace("127.0.0.1:7862", f"127.0.0.1:{ports[1]}")

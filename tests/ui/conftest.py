@@ -8,11 +8,8 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import subprocess
 import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -22,6 +19,7 @@ import pytest
 
 from interviewer.settings import REPO_ROOT
 from interviewer.testing.fake_openai import FakeOpenAI
+from interviewer.testing.net import free_port, wait_for_http
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -37,12 +35,6 @@ def _need(path: str, what: str) -> None:
         if os.environ.get("REQUIRE_BROWSER_TESTS") == "1":
             pytest.fail(f"{what} is missing: apt-get install -y chromium espeak-ng")
         pytest.skip(f"{what} is not installed (apt-get install -y chromium espeak-ng)")
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 @pytest.fixture(scope="session")
@@ -68,7 +60,7 @@ def llm_app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str,
 
 def _serve(data: Path, extra: dict[str, str]) -> Iterator[str]:
     _need(CHROMIUM, "chromium")
-    port = _free_port()
+    port = free_port()
     env = {**os.environ, "INTERVIEWER_DATA_DIR": str(data), "INTERVIEWER_PORT": str(port)}
     for name in ("INTERVIEWER_LLM__BASE_URL", "INTERVIEWER_LLM__API_KEY"):
         env.pop(name, None)
@@ -76,16 +68,9 @@ def _serve(data: Path, extra: dict[str, str]) -> Iterator[str]:
     log = (data / "app.log").open("w")
     proc = subprocess.Popen([sys.executable, "app.py"], cwd=REPO_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}/"
-    deadline = time.monotonic() + START_TIMEOUT_S
-    while True:
-        try:
-            urllib.request.urlopen(url, timeout=2)
-            break
-        except OSError:
-            if proc.poll() is not None or time.monotonic() > deadline:
-                proc.kill()
-                pytest.fail(f"the app did not start: {(data / 'app.log').read_text()[-2000:]}")
-            time.sleep(0.5)
+    if not wait_for_http(url, lambda: proc.poll() is None, START_TIMEOUT_S):
+        proc.kill()
+        pytest.fail(f"the app did not start: {(data / 'app.log').read_text()[-2000:]}")
     try:
         yield url
     finally:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import socket
 import urllib.error
 import urllib.request
 from pathlib import Path
@@ -13,15 +12,10 @@ from pydantic import SecretStr
 from app import launch_options
 from interviewer.service import Service
 from interviewer.settings import AuthSettings, LLMSettings, Settings
+from interviewer.testing.net import free_port
 from interviewer.ui.interview_page import CSS, build_app
 
 SECRET = "sk-test-do-not-show-0123456789"
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def test_defaults_bind_to_localhost_without_login(tmp_path: Path) -> None:
@@ -32,7 +26,7 @@ def test_defaults_bind_to_localhost_without_login(tmp_path: Path) -> None:
 def test_login_and_secrets(tmp_path: Path) -> None:
     settings = Settings(
         data_dir=tmp_path,
-        port=_free_port(),
+        port=free_port(),
         llm=LLMSettings(base_url="http://127.0.0.1:9/v1", api_key=SecretStr(SECRET), model="test-model"),
         auth=AuthSettings(username="ada", password=SecretStr("lovelace-pw")),
     )
