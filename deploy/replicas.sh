@@ -16,6 +16,16 @@ RUN="$DATA/replicas"
 
 usage() { echo "usage: $0 start PORT [PORT...] | stop | status" >&2; exit 2; }
 
+# A pid that answers kill -0 may be a dead replica nobody has reaped yet (a zombie: in a container whose first
+# process does not reap, a killed replica stays one), so "running" also means "not in state Z".
+running() {
+    local pid=$1
+    kill -0 "$pid" 2>/dev/null || return 1
+    if [ -r "/proc/$pid/status" ]; then
+        ! grep -q '^State:[[:space:]]*Z' "/proc/$pid/status"
+    fi
+}
+
 case "${1:-}" in
 start)
     shift
@@ -27,7 +37,7 @@ start)
     fi
     mkdir -p "$RUN"
     for port in "$@"; do
-        if [ -f "$RUN/$port.pid" ] && kill -0 "$(cat "$RUN/$port.pid")" 2>/dev/null; then
+        if [ -f "$RUN/$port.pid" ] && running "$(cat "$RUN/$port.pid")"; then
             echo "replica on port $port is already running (pid $(cat "$RUN/$port.pid"))"
             continue
         fi
@@ -40,7 +50,7 @@ stop)
     for pidfile in "$RUN"/*.pid; do
         [ -e "$pidfile" ] || continue
         pid=$(cat "$pidfile")
-        kill "$pid" 2>/dev/null && echo "stopped the replica on port $(basename "$pidfile" .pid) (pid $pid)"
+        running "$pid" && kill "$pid" 2>/dev/null && echo "stopped the replica on port $(basename "$pidfile" .pid) (pid $pid)"
         rm -f "$pidfile"
     done
     ;;
@@ -48,7 +58,7 @@ status)
     for pidfile in "$RUN"/*.pid; do
         [ -e "$pidfile" ] || continue
         port=$(basename "$pidfile" .pid)
-        if kill -0 "$(cat "$pidfile")" 2>/dev/null; then echo "$port running"; else echo "$port stopped"; fi
+        if running "$(cat "$pidfile")"; then echo "$port running"; else echo "$port stopped"; fi
     done
     ;;
 *)

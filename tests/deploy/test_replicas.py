@@ -57,9 +57,12 @@ class Replicas:
         return out.stdout
 
     def start(self, *ports: int) -> None:
-        self._script("start", *map(str, ports))
+        said = self._script("start", *map(str, ports))
         for port in ports:
-            _wait(f"http://127.0.0.1:{port}/")
+            log = self.data / "replicas" / f"{port}.log"
+            if not wait_for_http(f"http://127.0.0.1:{port}/", lambda: True, START_TIMEOUT_S):
+                tail = log.read_text(errors="replace")[-3000:] if log.exists() else "(no log)"
+                pytest.fail(f"the replica on port {port} did not come up; replicas.sh said:\n{said}\nits log:\n{tail}")
 
     def kill(self, port: int) -> None:
         pid = int((self.data / "replicas" / f"{port}.pid").read_text())
@@ -74,6 +77,29 @@ class Replicas:
 
     def stop(self) -> None:
         self._script("stop")
+
+
+def test_a_dead_unreaped_replica_counts_as_stopped(tmp_path: Path) -> None:
+    """A killed replica whose parent has not reaped it is a zombie: kill -0 still answers for it. In a container
+    whose first process does not reap, that is what a SIGKILLed replica stays, and `start` used to skip its port as
+    'already running'. status must say stopped, and a live pid must still say running."""
+    dead = subprocess.Popen(["true"])  # never waited for: a zombie child of this test
+    while "zombie" not in Path(f"/proc/{dead.pid}/status").read_text():
+        time.sleep(0.05)
+    live = subprocess.Popen(["sleep", "60"])
+    try:
+        run = tmp_path / "replicas"
+        run.mkdir()
+        (run / "7001.pid").write_text(str(dead.pid))
+        (run / "7002.pid").write_text(str(live.pid))
+        env = {**os.environ, "INTERVIEWER_DATA_DIR": str(tmp_path)}
+        out = subprocess.run([str(DEPLOY / "replicas.sh"), "status"], env=env, capture_output=True, text=True,
+                             timeout=30, check=True).stdout  # fmt: skip
+        assert out.split("\n")[:2] == ["7001 stopped", "7002 running"]
+    finally:
+        live.kill()
+        live.wait()
+        dead.wait()
 
 
 @pytest.fixture
