@@ -75,8 +75,7 @@ def test_three_answers_are_heard_and_sent_without_a_click(talking_page: Any, app
     page.goto(app_url)
     page.locator("#speak input").uncheck()  # the looped recording would talk over a voice reading the reply
     session = start(page, app_url, questions=0, scenario="The production bug", navigate=False)  # triage: it fits
-    page.locator("#conversation").get_by_text("Hands-free conversation").click()
-    page.locator("#live-mic").get_by_role("button", name="Record").click()  # the only click of the interview
+    hands_free(page)  # the only click of the interview, bar the one that opens the panel
     page.wait_for_function(
         "() => (document.querySelector('#live-status')?.innerText || '').includes('Hearing you:')",
         timeout=TURN_TIMEOUT_MS,
@@ -121,9 +120,31 @@ synth.cancel = () => { window.__voice.cancel += 1; cancel(); };
 """
 
 
+# Gradio's streaming microphone records WAV through extendable-media-recorder: the component loads it and registers
+# its WAV encoder when it mounts (when the panel opens), without awaiting the registration. A Record click before the
+# encoder is registered constructs the browser's own MediaRecorder for audio/wav, which chromium refuses ("Failed to
+# construct 'MediaRecorder'"), or finds no recorder at all ("... is not a constructor"), and that recording never
+# streams. A person takes far longer than that to reach the button; a test on two busy cores does not. So the test
+# waits, as a person would, until the page's recorder can record WAV: the same module, imported again, is the same
+# instance, and says so through isTypeSupported.
+RECORDER_READY = """async () => {
+    const urls = performance.getEntriesByType('resource').map(e => e.name)
+        .filter(n => /\\/assets\\/module-[^/]*\\.js$/.test(n));
+    for (const url of urls) {
+        const m = await import(url);
+        if (m.MediaRecorder && m.MediaRecorder.isTypeSupported && m.MediaRecorder.isTypeSupported('audio/wav'))
+            return true;
+    }
+    return false;
+}"""
+
+
 def hands_free(page: Any) -> None:
     page.locator("#conversation").get_by_text("Hands-free conversation").click()
-    page.locator("#live-mic").get_by_role("button", name="Record").click()
+    record = page.locator("#live-mic").get_by_role("button", name="Record")
+    record.wait_for(timeout=TURN_TIMEOUT_MS)
+    page.wait_for_function(RECORDER_READY, timeout=TURN_TIMEOUT_MS, polling=250)
+    record.click()
 
 
 def stop(page: Any) -> None:
