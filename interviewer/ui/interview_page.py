@@ -33,11 +33,14 @@ footer {display: none !important}
 .notice {min-height: 1.5rem} .charts svg {max-width: 100%; height: auto; margin-bottom: .8rem}
 """
 
+# The answer box takes the focus only when there is an interview to answer: on a page that opens without one, this
+# runs once the page's load events end, and on a slow machine that is while the candidate is filling in the setup
+# (their typing then landed in the answer box).
 SET_URL_JS = """(sid) => {
   const url = new URL(window.location.href);
   if (sid) { url.searchParams.set('session', sid); } else { url.searchParams.delete('session'); }
   window.history.replaceState(null, '', url);
-  document.querySelector('#answer textarea')?.focus();
+  if (sid) { document.querySelector('#answer textarea')?.focus(); }
   return [];
 }"""
 SPEAK_JS = """(on, text) => {

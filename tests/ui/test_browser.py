@@ -117,6 +117,15 @@ def test_practice_interview_by_typing_shows_feedback(page: Any, app_url: str) ->
     assert "Interview complete" in status(page)
 
 
+def test_a_page_without_an_interview_leaves_the_focus_to_the_candidate(page: Any, app_url: str) -> None:
+    """The page's load events end by putting the answer box in focus only when there is an interview: on a slow
+    machine they end while the candidate fills in the setup, and their typing used to land in the answer box."""
+    page.goto(app_url)
+    page.locator("#start").wait_for(timeout=TURN_TIMEOUT_MS)
+    page.wait_for_timeout(3000)  # the load events (resume, then the URL script) have run
+    assert not page.evaluate("() => document.activeElement === document.querySelector('#answer textarea')")
+
+
 def test_retry_changes_the_score(page: Any, app_url: str) -> None:
     start(page, app_url, questions=1)
     answer = reference_answer(page.locator("#chat").inner_text())
