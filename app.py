@@ -7,6 +7,7 @@ import sys
 import threading
 from typing import Any
 
+from interviewer.accounts import AccountError, AccountsMode, Users, describe_access, header_user
 from interviewer.bank.loader import BankError
 from interviewer.index.store import IndexUnavailable
 from interviewer.interview.store_postgres import StoreUnavailable
@@ -26,7 +27,7 @@ def main() -> int:
     except StoreUnavailable as e:
         print(f"error: {e}\nCheck INTERVIEWER_DATABASE_URL (unset it to keep sessions in SQLite).", file=sys.stderr)
         return 2
-    except IndexUnavailable as e:
+    except (IndexUnavailable, AccountError) as e:
         print(f"error: {e}", file=sys.stderr)
         return 2
     if service.build_report.notice:
@@ -36,27 +37,55 @@ def main() -> int:
     from interviewer.ui.interview_page import CSS, build_app
 
     page = build_app(service)
-    options = launch_options(settings)
+    options = launch_options(settings, service.accounts)
+    for line in access_notes(settings, service.accounts):
+        print(f"notice: {line}", file=sys.stderr, flush=True)
     where = f"http://{settings.host}:{settings.port}"
-    print(f"Serving on {where} (engine: {service.engine}{', login required' if options['auth'] else ''})", flush=True)
+    print(f"Serving on {where} (engine: {service.engine}; {describe_access(settings, service.accounts)})", flush=True)
     page.queue(default_concurrency_limit=8).launch(**options, css=CSS)
     return 0
 
 
-def launch_options(settings: Settings) -> dict[str, Any]:
-    """Where and how the app listens: localhost by default, a login when one is configured, never a share link."""
-    auth = None
-    if settings.auth.enabled:
+def launch_options(settings: Settings, accounts: AccountsMode = None) -> dict[str, Any]:
+    """Where and how the app listens: localhost by default, never a share link; who may sign in: the accounts of
+    the users file, the user a trusted proxy names, or the one shared login, when configured."""
+    auth: Any = None
+    dependency = None
+    message = None
+    if accounts == "header":
+        assert settings.auth.trusted_header
+        dependency = header_user(settings.auth.trusted_header)
+    elif accounts == "users":
+        auth = Users(settings.users_file).check  # re-reads the file when it changes: no restart to add someone
+        message = "Sign in with the account your organiser gave you. Your interviews are visible to you only."
+    elif settings.auth.enabled:
         assert settings.auth.username and settings.auth.password
         auth = (settings.auth.username, settings.auth.password.get_secret_value())
     return {
         "server_name": settings.host,
         "server_port": settings.port,
         "auth": auth,
+        "auth_dependency": dependency,
+        "auth_message": message,
         "share": False,
         "show_error": True,
         "quiet": True,
     }
+
+
+def access_notes(settings: Settings, accounts: AccountsMode) -> list[str]:
+    """What the person starting the app should know about who can get in."""
+    notes = []
+    if accounts is not None and settings.auth.enabled:
+        notes.append("INTERVIEWER_AUTH__USERNAME/PASSWORD are ignored: accounts are on, each person signs in as "
+                     "themselves")  # fmt: skip
+    if accounts == "header" and settings.host not in ("127.0.0.1", "localhost", "::1"):
+        notes.append(f"the {settings.auth.trusted_header} header is trusted, and the app listens on {settings.host}:"
+                     " anyone who can reach it directly can claim to be anyone; keep it behind the proxy")  # fmt: skip
+    if accounts is None and settings.auth.enabled is False and settings.host not in ("127.0.0.1", "localhost", "::1"):
+        notes.append(f"the app listens on {settings.host} with no login: anyone who reaches it sees every session "
+                     "(`interviewer users add NAME` turns accounts on)")  # fmt: skip
+    return notes
 
 
 if __name__ == "__main__":

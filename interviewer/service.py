@@ -8,6 +8,7 @@ from collections import defaultdict
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from interviewer.accounts import NOBODY, accounts_mode
 from interviewer.bank.check import stats
 from interviewer.bank.loader import Bank, load_bank
 from interviewer.index.store import BankIndex, BuildReport, SearchHit, open_index
@@ -41,6 +42,7 @@ class Service:
         else:
             self.index = index
         self.store = session_store(settings)
+        self.accounts = accounts_mode(settings)
         self._interviewer: Interviewer | None = None
         self._build_lock = threading.Lock()
         self._session_locks: defaultdict[str, threading.Lock] = defaultdict(threading.Lock)
@@ -81,31 +83,65 @@ class Service:
     def search(self, query: str, k: int = 5, track: str | None = None, level: str | None = None) -> list[SearchHit]:
         return self.index.search(query[:MAX_QUERY_CHARS], k=k, track=track or None, level=level or None)
 
-    # --- interviews ---------------------------------------------------------------------------------------
-    def start(self, plan: Plan) -> Session:
-        return self.interviewer.start(plan)
+    # --- accounts -----------------------------------------------------------------------------------------
+    def user_of(self, request: Any) -> str | None:
+        """The account a web request acts for: None without accounts (every session is open to it), else the
+        signed-in name; `NOBODY` (owns and sees nothing) if a request that should carry one does not."""
+        if self.accounts is None:
+            return None
+        name = getattr(request, "username", None)
+        return name if isinstance(name, str) and name else NOBODY
 
-    def load(self, session_id: str) -> Session | None:
+    # --- interviews ---------------------------------------------------------------------------------------
+    def start(self, plan: Plan, user: str | None = None) -> Session:
+        if user == NOBODY:
+            raise PermissionError("sign in to start an interview")
+        return self.interviewer.start(plan, owner=user)
+
+    def load(self, session_id: str, user: str | None = None) -> Session | None:
+        """The session, or None when there is none, or when it belongs to another account than `user`'s (given
+        only with accounts on): the same answer, so a link says nothing about whose it is."""
         try:
-            return self.store.load(session_id)
+            return self._own(self.store.load(session_id), user)
         except SessionNotFound:
             return None
 
+    @staticmethod
+    def _own(session: Session, user: str | None) -> Session:
+        if user is not None and session.owner != user:
+            raise SessionNotFound(f"no session {session.id!r}")
+        return session
+
+    def sessions(self, user: str | None = None) -> list[dict[str, object]]:
+        """The sessions `user` may see, newest first: theirs with accounts, all without."""
+        return self.store.list(owner=user)
+
     def reply(
-        self, session_id: str, raw: str | bytes, audio_seconds: float | None = None, speech: Speech | None = None
+        self,
+        session_id: str,
+        raw: str | bytes,
+        audio_seconds: float | None = None,
+        speech: Speech | None = None,
+        user: str | None = None,
     ) -> tuple[Session, TurnResult]:
-        """One candidate turn: the session as it now stands and what the turn did (the interviewer cleans the text)."""
+        """One candidate turn: the session as it now stands and what the turn did (the interviewer cleans the text).
+        Raises `SessionNotFound` for a session that is not `user`'s."""
         with self._session_locks[session_id]:  # a double submit must not interleave two turns
-            session = self.store.load(session_id)
+            session = self._own(self.store.load(session_id), user)
             result = self.interviewer.reply(session, raw, audio_seconds=audio_seconds, speech=speech)
         return session, result
 
     def retry(
-        self, session_id: str, raw: str | bytes, audio_seconds: float | None = None, speech: Speech | None = None
+        self,
+        session_id: str,
+        raw: str | bytes,
+        audio_seconds: float | None = None,
+        speech: Speech | None = None,
+        user: str | None = None,
     ) -> TurnResult | None:
         """Practice mode: another attempt at the last scored item, scored; None when there is nothing to retry."""
         with self._session_locks[session_id]:
-            session = self.store.load(session_id)
+            session = self._own(self.store.load(session_id), user)
             return self.interviewer.retry(session, raw, audio_seconds=audio_seconds, speech=speech)
 
     def report(self, session: Session) -> dict[str, Any]:
@@ -122,7 +158,7 @@ class Service:
         return md, page
 
     # --- voice --------------------------------------------------------------------------------------------
-    def transcribe(self, path: str | Path, session_id: str | None = None) -> Transcript:
+    def transcribe(self, path: str | Path, session_id: str | None = None, user: str | None = None) -> Transcript:
         """Speech to text; raises `AudioError` with a message for the user when the audio cannot be used. With the
         session, the offline recogniser is told the question being answered and the tools its rubric names."""
         from interviewer.voice import get_transcriber
@@ -131,20 +167,20 @@ class Service:
         with self._build_lock:
             if self._transcriber is None:
                 self._transcriber = get_transcriber(self.settings)
-        session = self.load(session_id) if session_id else None
+        session = self.load(session_id, user) if session_id else None
         current = session.state.current if session else None
         prompt = recognition_prompt(rubric_for(self.bank, current)) if current else None
         transcript: Transcript = self._transcriber.transcribe(Path(path), prompt=prompt)
         return transcript
 
-    def listener(self, session_id: str) -> Listener:
+    def listener(self, session_id: str, user: str | None = None) -> Listener:
         """A hands-free turn for this session: the microphone stream in, the end of the answer detected, its words
         heard by the offline recogniser stretch by stretch, told the question being answered."""
         from interviewer.voice.prompt import recognition_prompt
         from interviewer.voice.stt import OFFLINE
         from interviewer.voice.turns import Listener, whisper_stretches
 
-        session = self.load(session_id)
+        session = self.load(session_id, user)
         current = session.state.current if session else None
         prompt = recognition_prompt(rubric_for(self.bank, current)) if current else None
         return Listener(self.settings.voice.turns, whisper_stretches(OFFLINE, prompt))

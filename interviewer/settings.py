@@ -133,10 +133,23 @@ class VoiceSettings(BaseModel):
 
 
 class AuthSettings(BaseModel):
-    """Optional login for the web app. Off unless both are set."""
+    """Who may use the web app. Off by default. Accounts (one per candidate, each seeing only their own sessions)
+    come from a users file (`interviewer users add`) or from a header set by an authenticating proxy; without them,
+    one shared username and password can guard the app, with every session visible to whoever signs in."""
 
-    username: str | None = Field(default=None, description="Login name for the web app.")
+    username: str | None = Field(default=None, description="Login name for the web app (one shared login).")
     password: SecretStr | None = Field(default=None, description="Password for the web app (a secret).")
+    users_file: Path | None = Field(
+        default=None,
+        description="Accounts: a users file written by `interviewer users add` (default: users.json in the data "
+        "directory). With at least one user in it, everyone signs in and sees only their own sessions.",
+    )
+    trusted_header: str | None = Field(
+        default=None,
+        pattern=r"^[A-Za-z0-9-]{1,64}$",
+        description="Accounts from an authenticating proxy (oauth2-proxy and similar): the request header holding "
+        "the signed-in user, e.g. X-Forwarded-User. Only safe when the app is reachable through that proxy alone.",
+    )
 
     @property
     def enabled(self) -> bool:
@@ -204,6 +217,10 @@ class Settings(BaseSettings):
     @property
     def reports_dir(self) -> Path:
         return self.data_dir / "reports"
+
+    @property
+    def users_file(self) -> Path:
+        return self.auth.users_file or self.data_dir / "users.json"
 
 
 @lru_cache(maxsize=1)

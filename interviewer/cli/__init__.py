@@ -20,6 +20,7 @@ from interviewer.cli import (
     reader_cmds,
     reliability_cmds,
     score_cmds,
+    users_cmds,
 )
 from interviewer.ingest.parse import IngestError
 from interviewer.settings import get_settings
@@ -41,6 +42,7 @@ def build_parser() -> argparse.ArgumentParser:
     doctor_cmds.register(sub)
     interview_cmds.register(sub)
     reliability_cmds.register(sub)
+    users_cmds.register(sub)
     return parser
 
 

@@ -31,12 +31,22 @@ def report(settings: Settings) -> dict[str, str]:
         "knowledge": f"ok ({settings.knowledge_dir})" if not issues else f"{len(issues)} problem(s): run bank check",
         "data_dir": str(settings.data_dir),
         "sessions": _sessions(settings),
+        "access": _access(settings),
         "index": f"on the Chroma server at {settings.chroma_url}"
         if settings.chroma_url
         else "built"
         if (settings.index_dir / "chroma.sqlite3").exists()
         else "not built yet (index build)",
     }
+
+
+def _access(settings: Settings) -> str:
+    from interviewer.accounts import AccountError, accounts_mode, describe_access
+
+    try:
+        return describe_access(settings, accounts_mode(settings))
+    except AccountError as e:
+        return f"error: {e}"
 
 
 def _sessions(settings: Settings) -> str:

@@ -32,7 +32,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=cmd_practice)
     s = sub.add_parser("sessions", help="list past sessions")
     s_sub = s.add_subparsers(dest="sessions_command", required=True, metavar="ACTION")
-    s_sub.add_parser("list", help="list sessions, newest first").set_defaults(func=cmd_sessions_list)
+    lst = s_sub.add_parser("list", help="list sessions, newest first")
+    lst.add_argument("--user", help="only this account's sessions")
+    lst.set_defaults(func=cmd_sessions_list)
     d = s_sub.add_parser("delete", help="delete sessions for good, with their reports")
     which = d.add_mutually_exclusive_group(required=True)
     which.add_argument("session_id", nargs="?", help="the session to delete")
@@ -145,15 +147,16 @@ def cmd_practice(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_sessions_list(args: argparse.Namespace, settings: Settings) -> int:
-    rows = session_store(settings).list()
+    rows = session_store(settings).list(owner=args.user)
     if not rows:
-        print("no sessions yet: start one with `interviewer practice`")
+        print(f"no sessions of {args.user}" if args.user else "no sessions yet: start one with `interviewer practice`")
     for r in rows:
         plan = r["plan"]
         assert isinstance(plan, dict)
         print(
             f"{r['id']}  {r['phase']:<9} {r['turns']:>3} turns  {','.join(plan['tracks'])} {plan['level']}"
             f"{'  scenario ' + plan['scenario'] if plan.get('scenario') else ''}"
+            f"{'  user ' + str(r['owner']) if r.get('owner') else ''}"
         )
     return 0
 
@@ -190,7 +193,7 @@ def cmd_sessions_export(args: argparse.Namespace, settings: Settings) -> int:
         for meta in store.list():
             session = store.load(str(meta["id"]))
             record = {"id": session.id, "created": meta["created"], "updated": meta["updated"],
-                      **json.loads(session.model_dump_json(include={"plan", "state", "turns"}))}  # fmt: skip
+                      **json.loads(session.model_dump_json(include={"owner", "plan", "state", "turns"}))}  # fmt: skip
             out.write(json.dumps(record, ensure_ascii=False) + "\n")
             count += 1
     os.replace(partial, args.file)
@@ -214,7 +217,9 @@ def cmd_sessions_import(args: argparse.Namespace, settings: Settings) -> int:
                 continue
             try:
                 record = json.loads(line)
-                session = Session.model_validate({k: record[k] for k in ("id", "plan", "state", "turns")})
+                session = Session.model_validate(
+                    {"owner": record.get("owner"), **{k: record[k] for k in ("id", "plan", "state", "turns")}}
+                )
             except (ValueError, KeyError) as e:
                 print(f"error: {args.file} line {n} is not an exported session ({type(e).__name__}); nothing "
                       f"after line {n - 1} was imported", file=sys.stderr)  # fmt: skip

@@ -26,11 +26,17 @@ def register(sub: argparse._SubParsersAction) -> None:
     load.add_argument("--candidates", type=int, default=50, help="concurrent candidates (default 50)")
     load.add_argument("--duration", type=float, default=120.0, help="seconds of interviewing (default 120)")
     load.add_argument("--seed", type=int, default=0)
+    load.add_argument("--think", type=float, nargs=2, default=(0.0, 1.0), metavar=("MIN", "MAX"),
+                      help="seconds a candidate pauses between turns (default 0 1: back to back; 20 60 is a "
+                      "person's pace)")  # fmt: skip
     _common(load)
     load.set_defaults(func=cmd_load)
 
 
 def _common(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--replicas", type=int, default=0, help="run N app replicas behind nginx (deploy/nginx.conf) "
+                   "instead of one process; needs INTERVIEWER_DATABASE_URL and INTERVIEWER_CHROMA_URL, and nginx "
+                   "installed. crash then kills the replica serving the candidates")  # fmt: skip
     p.add_argument("--data-dir", type=Path, help="the app's data directory (default: a temporary one, removed "
                    "after a clean run; an existing one with a built index starts faster)")  # fmt: skip
     p.add_argument("--json", action="store_true", help="print the report as JSON")
@@ -46,7 +52,8 @@ def cmd_crash(args: argparse.Namespace, settings: Settings) -> int:
 
     _positive(args.trials, "--trials")
     _positive(args.candidates, "--candidates")
-    config = CrashConfig(trials=args.trials, seed=args.seed, candidates=args.candidates, data_dir=args.data_dir)
+    config = CrashConfig(trials=args.trials, seed=args.seed, candidates=args.candidates, data_dir=args.data_dir,
+                         replicas=args.replicas)  # fmt: skip
     return _run(lambda: run_crash(config, settings, progress=not args.json), args.json)
 
 
@@ -55,7 +62,11 @@ def cmd_load(args: argparse.Namespace, settings: Settings) -> int:
 
     _positive(args.candidates, "--candidates")
     _positive(args.duration, "--duration")
-    config = LoadConfig(candidates=args.candidates, duration_s=args.duration, seed=args.seed, data_dir=args.data_dir)
+    low, high = args.think
+    if not 0 <= low <= high:
+        raise ValueError(f"--think needs 0 <= MIN <= MAX, got {low:g} {high:g}")
+    config = LoadConfig(candidates=args.candidates, duration_s=args.duration, seed=args.seed, data_dir=args.data_dir,
+                        think_s=(low, high), replicas=args.replicas)  # fmt: skip
     return _run(lambda: run_load(config, settings, progress=not args.json), args.json)
 
 

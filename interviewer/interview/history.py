@@ -46,10 +46,10 @@ def _row(created: float, session: Session, bank: Bank) -> dict[str, Any]:
     }
 
 
-def session_history(store: BaseStore, bank: Bank) -> list[dict[str, Any]]:
-    """One row per stored session, newest first."""
+def session_history(store: BaseStore, bank: Bank, owner: str | None = None) -> list[dict[str, Any]]:
+    """One row per stored session (`owner`'s only, when given), newest first."""
     rows = []
-    for meta in store.list():
+    for meta in store.list(owner=owner):
         try:
             session = store.load(str(meta["id"]))
         except SessionNotFound:  # deleted between listing and loading

@@ -79,10 +79,11 @@ class Interviewer:
         self.scorer.warm(all_rubrics(self.bank), cache_file=cache_file)
         self.turns.warm()
 
-    def start(self, plan: Plan, session_id: str | None = None) -> Session:
+    def start(self, plan: Plan, session_id: str | None = None, owner: str | None = None) -> Session:
+        """A new session, stored with its opening turns; `owner`: the account it belongs to, if any."""
         if plan.scenario:
             self.bank.scenario(plan.scenario)  # fail early, listing the known scenarios
-        session = Session(id=session_id or uuid.uuid4().hex[:12], plan=plan)
+        session = Session(id=session_id or uuid.uuid4().hex[:12], plan=plan, owner=owner)
         voice = self._voice(session)
         turns = [Turn(role="interviewer", text=voice.say("greeting"), kind="greeting")]
         turns += self._next_item(session, voice)

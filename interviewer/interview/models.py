@@ -68,6 +68,7 @@ class State(BaseModel):
 class Session(BaseModel):
     id: str
     plan: Plan
+    owner: str | None = None  # the account that started it; None without accounts (see interviewer.accounts)
     state: State = Field(default_factory=State)
     turns: list[Turn] = Field(default_factory=list)
 

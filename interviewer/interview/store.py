@@ -92,6 +92,13 @@ def m002_typed_scores_and_engines(db: Db, dialect: str = "sqlite") -> None:
             db.execute("UPDATE sessions SET state = ? WHERE id = ?", (json.dumps(new), sid))
 
 
+@migration
+def m003_owners(db: Db, dialect: str = "sqlite") -> None:
+    """Each session's account (NULL without accounts), indexed: History lists one user's sessions."""
+    db.execute("ALTER TABLE sessions ADD COLUMN owner TEXT")
+    db.execute("CREATE INDEX sessions_owner ON sessions (owner, updated)")
+
+
 class SessionNotFound(KeyError):
     pass
 
@@ -124,9 +131,9 @@ class BaseStore:
         now = time.time()
         with self._write() as db:
             db.execute(
-                "INSERT INTO sessions VALUES (?, ?, ?, ?, ?)",
+                "INSERT INTO sessions (id, created, updated, plan, state, owner) VALUES (?, ?, ?, ?, ?, ?)",
                 (session.id, created or now, updated or now, session.plan.model_dump_json(),
-                 session.state.model_dump_json()),
+                 session.state.model_dump_json(), session.owner),
             )  # fmt: skip
             db.executemany(
                 "INSERT INTO turns VALUES (?, ?, ?, ?)",
@@ -153,22 +160,26 @@ class BaseStore:
 
     def load(self, session_id: str) -> Session:
         with self._read() as db:
-            row = db.execute("SELECT plan, state FROM sessions WHERE id = ?", (session_id,)).fetchone()
+            row = db.execute("SELECT plan, state, owner FROM sessions WHERE id = ?", (session_id,)).fetchone()
             if row is None:
                 raise SessionNotFound(f"no session {session_id!r}; see `interviewer sessions list`")
             bodies = db.execute("SELECT body FROM turns WHERE session_id = ? ORDER BY idx", (session_id,)).fetchall()
         return Session(
             id=session_id,
+            owner=row[2],
             plan=Plan.model_validate_json(row[0]),
             state=State.model_validate_json(row[1]),
             turns=[Turn.model_validate_json(b[0]) for b in bodies],
         )
 
-    def list(self) -> list[dict[str, object]]:
+    def list(self, owner: str | None = None) -> list[dict[str, object]]:
+        """Every session, newest first; with `owner`, only that account's."""
+        where, params = (" WHERE s.owner = ?", (owner,)) if owner is not None else ("", ())
         with self._read() as db:
             rows = db.execute(
-                "SELECT s.id, s.created, s.updated, s.plan, s.state, COUNT(t.idx) FROM sessions s"
-                " LEFT JOIN turns t ON t.session_id = s.id GROUP BY s.id ORDER BY s.updated DESC"
+                "SELECT s.id, s.created, s.updated, s.plan, s.state, COUNT(t.idx), s.owner FROM sessions s"
+                f" LEFT JOIN turns t ON t.session_id = s.id{where} GROUP BY s.id ORDER BY s.updated DESC",
+                params,
             ).fetchall()
         return [
             {
@@ -178,6 +189,7 @@ class BaseStore:
                 "plan": json.loads(r[3]),
                 "phase": json.loads(r[4])["phase"],
                 "turns": r[5],
+                "owner": r[6],
             }
             for r in rows
         ]

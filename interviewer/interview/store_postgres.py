@@ -84,9 +84,10 @@ class PostgresSessionStore(BaseStore):
             psycopg.connect(url, connect_timeout=max(1, round(connect_timeout_s)), autocommit=True).close()
         except psycopg.Error as e:
             raise StoreUnavailable(f"cannot use the session database at {self.where}: {_reason(e)}") from e
-        self.pool = ConnectionPool(
-            url, min_size=1, max_size=pool_max, open=False, timeout=connect_timeout_s, kwargs={"autocommit": True}
-        )
+        self.pool = ConnectionPool(  # each connection is checked as it is taken: after a database restart, the
+            url, min_size=1, max_size=pool_max, open=False, timeout=connect_timeout_s,  # pool's dead ones are
+            kwargs={"autocommit": True}, check=ConnectionPool.check_connection,  # replaced, not handed to a turn
+        )  # fmt: skip
         try:
             self.pool.open(wait=True, timeout=connect_timeout_s)
             self._migrate()

@@ -13,10 +13,13 @@ import urllib.request
 from pathlib import Path
 from typing import IO
 
+from interviewer.reliability.sessions import PostgresReader, Reader, SessionReader
 from interviewer.settings import REPO_ROOT, Settings, child_env
 from interviewer.testing.net import free_port
 
 READY_TIMEOUT_S = 180.0  # a first start in a fresh data directory builds the index (about 20 s on 2 cores)
+# settings whose empty value is not "unset" to pydantic: left out of the child's environment instead
+_UNSET_WHEN_EMPTY = {"INTERVIEWER_DATABASE_URL", "INTERVIEWER_CHROMA_URL", "INTERVIEWER_AUTH__TRUSTED_HEADER"}
 
 
 class AppError(RuntimeError):
@@ -38,13 +41,17 @@ class AppProcess:
     """`python app.py` from the repository root, serving `data_dir` on 127.0.0.1 and a fresh port per start.
 
     The app's output goes to `data_dir/app.log` (appended across restarts), so a failure can be read later.
-    The engine is forced offline: a harness must never send hundreds of turns to a paid endpoint.
+    The engine is forced offline: a harness must never send hundreds of turns to a paid endpoint. Logins and
+    accounts are off (the harness's candidates do not sign in). The session database and the index server are the
+    settings' own, so a harness can run against PostgreSQL and a Chroma server.
     """
 
-    def __init__(self, settings: Settings, data_dir: Path):
+    def __init__(self, settings: Settings, data_dir: Path, port: int | None = None, name: str = "app"):
+        """`port`: the same one at every start (a replica behind nginx); by default a fresh one each time."""
         self.settings = settings.model_copy(update={"data_dir": data_dir})
         self.data_dir = data_dir
-        self.log_path = data_dir / "app.log"
+        self.port = port
+        self.log_path = data_dir / f"{name}.log"
         self.proc: subprocess.Popen[bytes] | None = None
         self.url = ""
         self._log: IO[bytes] | None = None
@@ -53,17 +60,28 @@ class AppProcess:
     def sessions_db(self) -> Path:
         return self.settings.sessions_dir / "sessions.sqlite3"
 
+    @property
+    def reader(self) -> Reader:
+        """The app's sessions, read directly: its PostgreSQL database when it has one, else its SQLite file."""
+        if self.settings.database_url is not None:
+            return PostgresReader(self.settings.database_url.get_secret_value())
+        return SessionReader(self.sessions_db)
+
     def _env(self, port: int) -> dict[str, str]:
         forced = {"HOST": "127.0.0.1", "PORT": str(port), "LLM__BASE_URL": "", "LLM__API_KEY": "",
-                  "AUTH__USERNAME": "", "AUTH__PASSWORD": ""}  # fmt: skip
-        return {**child_env(self.settings), **{f"INTERVIEWER_{k}": v for k, v in forced.items()}}
+                  "AUTH__USERNAME": "", "AUTH__PASSWORD": "", "AUTH__TRUSTED_HEADER": "",
+                  "AUTH__USERS_FILE": str(self.data_dir / "no-accounts.json"),
+                  "DATABASE_URL": self.settings.database_url.get_secret_value() if self.settings.database_url else "",
+                  "CHROMA_URL": self.settings.chroma_url or ""}  # fmt: skip
+        env = {**child_env(self.settings), **{f"INTERVIEWER_{k}": v for k, v in forced.items()}}
+        return {k: v for k, v in env.items() if not (k in _UNSET_WHEN_EMPTY and v == "")}
 
     def start(self) -> float:
         """Start the app and wait until it serves; returns the seconds from launch to the first HTTP answer."""
         if self.proc is not None:
             raise AppError("the app is already running; kill it first")
         self.data_dir.mkdir(parents=True, exist_ok=True)
-        port = free_port()
+        port = self.port or free_port()
         self._log = self.log_path.open("ab")
         began = time.perf_counter()
         self.proc = subprocess.Popen(
@@ -92,6 +110,17 @@ class AppProcess:
             time.sleep(0.1)
         self.kill()
         raise AppError(f"the app did not serve within {READY_TIMEOUT_S:.0f} s; see {self.log_path}")
+
+    def cpu_seconds(self) -> float:
+        """CPU time the running app has used so far (user + system, its threads included); 0.0 when not running
+        or where /proc is missing."""
+        if self.proc is None:
+            return 0.0
+        try:
+            fields = Path(f"/proc/{self.proc.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            return 0.0
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime, stime
 
     def kill(self, sig: signal.Signals = signal.SIGKILL) -> None:
         """Signal the app's process group (SIGKILL by default: no clean-up runs) and reap it."""

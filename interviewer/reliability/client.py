@@ -33,9 +33,12 @@ class Reply:
 
 
 def chat_pairs(messages: Any) -> list[Shown]:
-    """Gradio's messages format to (role, text); content is a string or a list of typed parts."""
+    """Gradio's messages format to (role, text); content is a string or a list of typed parts. A reply that leaves
+    the chat as it was (an update with no value) gives no turns."""
     out: list[Shown] = []
-    for m in messages or []:
+    if not isinstance(messages, list):
+        return out
+    for m in messages:
         content = m["content"]
         if isinstance(content, list):
             content = "".join(part.get("text", "") for part in content if isinstance(part, dict))

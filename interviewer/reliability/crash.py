@@ -24,7 +24,7 @@ from interviewer.reliability.client import AppClient, wait_until_warm
 from interviewer.reliability.crash_checks import Record, Tally, check_continues, check_resume, check_stored
 from interviewer.reliability.reports import CRASH_FAILURES, CrashReport
 from interviewer.reliability.script import MAX_TURNS_PER_SESSION, candidate_text, marker, random_plan
-from interviewer.reliability.sessions import SessionReader
+from interviewer.reliability.stack import Stack, describe, target
 from interviewer.settings import Settings
 
 
@@ -36,6 +36,10 @@ class CrashConfig:
     kill_after_s: tuple[float, float] = (0.5, 4.0)  # after the candidates start driving on the restarted app
     think_s: tuple[float, float] = (0.0, 1.5)  # a pause between turns, so some kills land between turns
     data_dir: Path | None = None  # None: a temporary directory, removed after a clean run
+    replicas: int = 0  # 0: one app process; N: N replicas behind nginx, the serving one killed each time
+    # a call cut by a kill ends at once with one process; behind nginx, with the other replica alive, a call whose
+    # event stream died with its replica can wait instead: it is given up after this (it was in flight anyway)
+    call_timeout_s: float = 45.0
 
 
 @dataclass
@@ -56,9 +60,9 @@ class Candidate:
 
 
 class CrashRun:
-    def __init__(self, config: CrashConfig, app: AppProcess):
+    def __init__(self, config: CrashConfig, app: AppProcess | Stack):
         self.config, self.app = config, app
-        self.reader = SessionReader(app.sessions_db)
+        self.reader = app.reader
         self.tally = Tally()
         self.rng = random.Random(config.seed)
         self.candidates = [Candidate(i, random.Random(config.seed * 1000 + i)) for i in range(config.candidates)]
@@ -85,7 +89,7 @@ class CrashRun:
 
     def check_health(self, where: str) -> None:
         integrity, mode = self.reader.health()
-        if integrity != "ok" or mode != "wal":
+        if integrity != "ok" or mode not in ("wal", "postgresql"):
             self.tally.add("integrity_failures", 1, f"{where}: integrity_check {integrity!r}, journal_mode {mode!r}")
 
     # --- between restarts ---------------------------------------------------------------------------------
@@ -130,7 +134,7 @@ class CrashRun:
         """
         where = f"after kill {number}" if number else "first start"
         began = time.perf_counter()
-        clients = list(pool.map(lambda _: AppClient(self.app.url), self.candidates))
+        clients = list(pool.map(lambda _: AppClient(self.app.url, self.config.call_timeout_s), self.candidates))
         list(pool.map(lambda pair: self.verify(where, *pair), zip(clients, self.candidates, strict=True)))
         checked = time.perf_counter() - began
         if number >= self.config.trials:
@@ -142,7 +146,7 @@ class CrashRun:
         self.mid_turn += any(c.in_flight for c in self.candidates)
         self.app.kill()
         for d in drivers:
-            d.result(timeout=60)
+            d.result(timeout=self.config.call_timeout_s + 30)
         for c in clients:
             c.close()
         return checked
@@ -152,7 +156,7 @@ def run_crash(config: CrashConfig, settings: Settings, progress: bool = True) ->
     """Run the trials. gradio_client prints a traceback for every stream the kill cuts; those go to
     `data_dir/client.log`, so the progress bar and the summary stay readable."""
     data_dir = config.data_dir or Path(tempfile.mkdtemp(prefix="interviewer-crash-"))
-    app = AppProcess(settings, data_dir)
+    app = target(settings, data_dir, config.replicas)
     began = time.perf_counter()
     first = app.start()
     wait_until_warm(app.url)  # the first trial has no sessions to check, so no turn has waited for the model
@@ -165,6 +169,7 @@ def run_crash(config: CrashConfig, settings: Settings, progress: bool = True) ->
     finally:
         app.stop()
     report = _report(run, first, restarts, recovered, empty, time.perf_counter() - began, data_dir)
+    report.setup = describe(settings, config.replicas)
     if config.data_dir is None and report.ok:
         shutil.rmtree(data_dir, ignore_errors=True)
     return report

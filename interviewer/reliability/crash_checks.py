@@ -12,7 +12,7 @@ import threading
 from dataclasses import dataclass, field
 
 from interviewer.reliability.client import AppClient
-from interviewer.reliability.sessions import SessionReader, Shown, shown
+from interviewer.reliability.sessions import Reader, Shown, shown
 
 MAX_PROBLEMS = 50
 
@@ -70,7 +70,7 @@ def _prefix(a: list[Shown], b: list[Shown]) -> int:
     return n
 
 
-def check_stored(rec: Record, reader: SessionReader, tally: Tally, where: str) -> list[Shown] | None:
+def check_stored(rec: Record, reader: Reader, tally: Tally, where: str) -> list[Shown] | None:
     """Compare SQLite with what the client was acknowledged; returns the stored transcript (None if lost)."""
     turns = reader.turns(rec.session_id)
     tally.add("acked_turns_checked", user_turns(rec.acked))

@@ -18,7 +18,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from interviewer.reliability.app_process import AppProcess, percentile
+from interviewer.reliability.app_process import percentile
 from interviewer.reliability.client import AppClient, Reply, wait_until_warm
 from interviewer.reliability.reports import LoadReport
 from interviewer.reliability.script import (
@@ -29,7 +29,8 @@ from interviewer.reliability.script import (
     owners,
     random_plan,
 )
-from interviewer.reliability.sessions import SessionReader, Shown, shown
+from interviewer.reliability.sessions import Reader, Shown, shown
+from interviewer.reliability.stack import describe, target
 from interviewer.settings import Settings
 
 MAX_SAMPLES = 20
@@ -40,8 +41,9 @@ class LoadConfig:
     candidates: int = 50
     duration_s: float = 120.0
     seed: int = 0
-    think_s: tuple[float, float] = (0.0, 1.0)  # pause between a reply and the next turn
+    think_s: tuple[float, float] = (0.0, 1.0)  # pause between a reply and the next turn; (20, 60) is a person's
     data_dir: Path | None = None  # None: a temporary directory, removed after a clean run
+    replicas: int = 0  # 0: one app process; N: N replicas behind nginx (needs PostgreSQL and a Chroma server)
 
 
 @dataclass
@@ -90,6 +92,7 @@ class LoadRun:
         self.ready.wait()
         if client is None:
             return
+        time.sleep(cand.rng.uniform(0.0, self.config.think_s[1]))  # people do not all arrive in the same second
         sid: str | None = None
         while time.monotonic() < self.deadline:
             try:
@@ -99,7 +102,8 @@ class LoadRun:
                 if sid is not None:
                     cand.dirty.add(sid)
                 sid = None
-            time.sleep(cand.rng.uniform(*self.config.think_s))
+            pause = cand.rng.uniform(*self.config.think_s)
+            time.sleep(max(0.0, min(pause, self.deadline - time.monotonic())))  # no turn starts after the deadline
         client.close()
 
     def _start(self, client: AppClient, cand: Candidate) -> str:
@@ -148,7 +152,7 @@ def _reply_problem(before: list[Shown], text: str, reply: Reply) -> str | None:
     return f"notice {reply.notice!r}" if reply.notice else None
 
 
-def audit(reader: SessionReader, run: LoadRun) -> tuple[int, int, int, list[str]]:
+def audit(reader: Reader, run: LoadRun) -> tuple[int, int, int, list[str]]:
     """Every stored session: only its owner's markers, and what its owner was last shown. A session no
     candidate of this run started (an earlier run's, the warm-up's) must hold none of this run's markers.
 
@@ -188,22 +192,26 @@ def _watch(run: LoadRun, progress: bool) -> None:
 
 def run_load(config: LoadConfig, settings: Settings, progress: bool = True) -> LoadReport:
     data_dir = config.data_dir or Path(tempfile.mkdtemp(prefix="interviewer-load-"))
-    app = AppProcess(settings, data_dir)
+    app = target(settings, data_dir, config.replicas)
     began = time.perf_counter()
     startup = app.start()
     try:
         warm = wait_until_warm(app.url)
         run = LoadRun(config, app.url)
+        cpu = app.cpu_seconds()  # from here: the candidates' connections count too
         with ThreadPoolExecutor(max_workers=config.candidates) as pool:
             futures = [pool.submit(run.interview, c) for c in run.candidates]
             _watch(run, progress)
             for f in futures:
                 f.result()
+            cpu = app.cpu_seconds() - cpu
         elapsed = time.monotonic() - run.opened
-        checked = audit(SessionReader(app.sessions_db), run)
+        checked = audit(app.reader, run)
     finally:
         app.stop()
     report = _report(run, checked, elapsed, (startup, warm, time.perf_counter() - began), data_dir)
+    report.setup, report.think_s = describe(settings, config.replicas), config.think_s
+    report.app_cpu_ms_per_turn = round(1000 * cpu / report.turns) if report.turns else 0.0
     if config.data_dir is None and report.ok:
         shutil.rmtree(data_dir, ignore_errors=True)
     return report

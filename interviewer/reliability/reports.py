@@ -14,6 +14,8 @@ def _table(rows: list[tuple[str, object]], problems: list[str]) -> str:
 
 
 class CrashReport(BaseModel):
+    setup: str = Field(default="one app process", description="What was killed: the one process, or the replica "
+                       "serving the candidates behind nginx.")  # fmt: skip
     trials: int
     candidates: int
     seed: int
@@ -49,8 +51,9 @@ class CrashReport(BaseModel):
         return not any(getattr(self, name) for name in CRASH_FAILURES)
 
     def table(self) -> str:
-        rows = [("trials", self.trials), ("kills mid-turn / between turns", f"{self.kills_mid_turn} / "
-                f"{self.kills_between_turns}"), ("turns acknowledged", self.turns_acknowledged),
+        rows = [("setup", self.setup), ("trials", self.trials),
+                ("kills mid-turn / between turns", f"{self.kills_mid_turn} / {self.kills_between_turns}"),
+                ("turns acknowledged", self.turns_acknowledged),
                 ("acknowledged turns checked (summed over restarts)", self.acked_turns_checked)]  # fmt: skip
         rows += [(name.replace("_", " "), getattr(self, name)) for name in CRASH_FAILURES]
         rows += [("in-flight turns kept / not kept", f"{self.in_flight_committed} / {self.in_flight_absent}"),
@@ -65,6 +68,9 @@ class CrashReport(BaseModel):
 
 class LoadReport(BaseModel):
     candidates: int
+    setup: str = Field(default="one app process", description="What served: one process, or replicas behind nginx, "
+                       "and where the sessions and the index lived.")  # fmt: skip
+    think_s: tuple[float, float] = Field(default=(0.0, 1.0), description="A candidate's pause between turns.")
     duration_s: float = Field(description="Seconds from the first candidate turn to the last reply.")
     turns: int = Field(description="/send calls answered.")
     starts: int
@@ -76,6 +82,8 @@ class LoadReport(BaseModel):
     max_ms: float
     start_p50_ms: float
     turns_per_s: float
+    app_cpu_ms_per_turn: float = Field(default=0.0, description="CPU the app (every replica) used during the run, "
+                                       "per turn answered: starts and resumes included.")  # fmt: skip
     isolation_violations: int
     transcript_mismatches: int = Field(description="Stored sessions that differ from what their candidate was shown.")
     sessions_checked: int
@@ -90,12 +98,15 @@ class LoadReport(BaseModel):
         return not (self.errors or self.isolation_violations or self.transcript_mismatches)
 
     def table(self) -> str:
-        rows = [("candidates", self.candidates), ("duration", f"{self.duration_s:.0f} s"), ("turns", self.turns),
+        rows = [("setup", self.setup), ("candidates", self.candidates),
+                ("pause between turns", f"{self.think_s[0]:g}-{self.think_s[1]:g} s"),
+                ("duration", f"{self.duration_s:.0f} s"), ("turns", self.turns),
                 ("sessions started / completed", f"{self.starts} / {self.sessions_completed}"),
                 ("errors", self.errors), ("turn latency p50", f"{self.p50_ms:.0f} ms"),
                 ("turn latency p95", f"{self.p95_ms:.0f} ms"), ("turn latency p99", f"{self.p99_ms:.0f} ms"),
                 ("turn latency max", f"{self.max_ms:.0f} ms"), ("start latency p50", f"{self.start_p50_ms:.0f} ms"),
-                ("turns/s", f"{self.turns_per_s:.2f}"), ("isolation violations", self.isolation_violations),
+                ("turns/s", f"{self.turns_per_s:.2f}"), ("app CPU per turn", f"{self.app_cpu_ms_per_turn:.0f} ms"),
+                ("isolation violations", self.isolation_violations),
                 ("transcript mismatches", self.transcript_mismatches), ("sessions checked", self.sessions_checked),
                 ("app start to serving / scored reply", f"{self.startup_s:.1f} s / "
                 f"{self.startup_s + self.warm_s:.1f} s"), ("result", "PASS" if self.ok else "FAIL")]  # fmt: skip

@@ -9,7 +9,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from interviewer.testing.net import free_port, wait_for_http
+from interviewer.testing.net import free_port, stop_process, wait_for_http
 
 START_TIMEOUT_S = 60
 
@@ -38,12 +38,6 @@ class ChromaServer:
         return self
 
     def stop(self, remove: bool = True) -> None:
-        if self.proc is not None and self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
+        stop_process(self.proc)
         if remove:
             shutil.rmtree(self.folder, ignore_errors=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import socket
+import subprocess
 import time
 import urllib.request
 from collections.abc import Callable
@@ -26,3 +27,15 @@ def wait_for_http(url: str, alive: Callable[[], bool] = lambda: True, timeout_s:
             if not alive() or time.monotonic() > deadline:
                 return False
             time.sleep(0.3)
+
+
+def stop_process(proc: subprocess.Popen[bytes] | None, timeout_s: float = 20.0) -> None:
+    """SIGTERM, then SIGKILL if it has not ended within `timeout_s`; reaped either way."""
+    if proc is None or proc.poll() is not None:
+        return
+    proc.terminate()
+    try:
+        proc.wait(timeout=timeout_s)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()

@@ -41,6 +41,7 @@ class Live:
     barge: VoiceActivity | None = None  # reads the microphone while the interviewer speaks, for a barge-in
     loud: int = 0  # frames in a row of clearly strong speech while the interviewer speaks
     seen: float = 0.0  # monotonic time of the latest chunk
+    user: str | None = None  # the account whose session this is (None without accounts)
 
 
 def mono_16k(chunk: Any) -> np.ndarray:
@@ -62,18 +63,24 @@ class Conversation:
         self._live: dict[str, Live] = {}
         self._lock = threading.Lock()
 
-    def _turn(self, session_id: str) -> Live:
+    def _turn(self, session_id: str, user: str | None) -> Live | None:
+        """The session's live turn; None when the session is not this account's (checked once per turn, not per
+        half second of audio)."""
         now = time.monotonic()
         with self._lock:
             for sid in [s for s, v in self._live.items() if now - v.seen > IDLE_S]:
                 del self._live[sid]  # a closed tab's microphone: its audio is not kept
             live = self._live.get(session_id)
+            if live is not None and live.user != user:
+                return None
             if live is None or live.listener.done:
-                live = self._live[session_id] = Live(self.service.listener(session_id))
+                if self.service.load(session_id, user) is None:
+                    return None
+                live = self._live[session_id] = Live(self.service.listener(session_id, user), user=user)
             live.seen = now
             return live
 
-    def listen(self, chunk: Any, session_id: str, speak: bool) -> tuple:
+    def listen(self, chunk: Any, session_id: str, speak: bool, request: Any = None) -> tuple:
         """Outputs: chat, status, feedback, notice, live_said (read aloud by the page), live_status, the answer box
         (a transcript to fix), live_stop (a new value stops the page's voice: the candidate barged in)."""
         nothing = (_skip(),) * 8
@@ -85,7 +92,10 @@ class Conversation:
             samples = mono_16k(chunk)
         except (TypeError, ValueError):
             return nothing
-        live = self._turn(session_id)
+        user = self.service.user_of(request)
+        live = self._turn(session_id, user)
+        if live is None:
+            return (_skip(), _skip(), _skip(), NO_SESSION, _skip(), _skip(), _skip(), _skip())
         stop: Any = _skip()
         if time.monotonic() < live.speaking_until:
             if not self._barges_in(live, samples):
@@ -101,7 +111,7 @@ class Conversation:
             elif event.kind == "nudge":
                 return (*nothing[:4], NUDGE if speak else _skip(), NUDGE, _skip(), stop)
             elif event.kind == "end":
-                return (*self._answer(session_id, event.text, event.audio, speak, live.listener.logprob), stop)
+                return (*self._answer(session_id, event.text, event.audio, speak, live.listener.logprob, user), stop)
         return (*nothing[:5], status, _skip(), stop)
 
     def _barges_in(self, live: Live, samples: np.ndarray) -> bool:
@@ -118,7 +128,9 @@ class Conversation:
                 return True
         return False
 
-    def _answer(self, session_id: str, text: str, audio: np.ndarray | None, speak: bool, logprob: float) -> tuple:
+    def _answer(
+        self, session_id: str, text: str, audio: np.ndarray | None, speak: bool, logprob: float, user: str | None
+    ) -> tuple:
         if not text.strip():
             return (_skip(), _skip(), _skip(), _skip(), _skip(), NOTHING_HEARD, _skip())
         policy = self.service.settings.voice.turns
@@ -127,13 +139,14 @@ class Conversation:
             with self._lock:
                 ask = policy.unsure_action == "ask" and speak
                 speaking = time.monotonic() + len(SAY_AGAIN.split()) / WORDS_PER_SECOND if ask else 0.0
-                self._live[session_id] = Live(self.service.listener(session_id), speaking, seen=time.monotonic())
+                self._live[session_id] = Live(self.service.listener(session_id, user), speaking, seen=time.monotonic(),
+                                              user=user)  # fmt: skip
             if policy.unsure_action == "fix":
                 return (_skip(), _skip(), _skip(), FIX_IT, _skip(), FIX_IT, text)
             return (_skip(), _skip(), _skip(), _skip(), SAY_AGAIN if speak else _skip(), SAY_AGAIN, _skip())
         speech = _speech(audio, text)
         try:
-            session, result = self.service.reply(session_id, text, speech.seconds if speech else None, speech)
+            session, result = self.service.reply(session_id, text, speech.seconds if speech else None, speech, user)
         except Exception as e:  # the message could quote the answer: only its type is logged above DEBUG
             log.error("spoken turn failed in session %s: %s", session_id, type(e).__name__)
             log.debug("turn failure details", exc_info=True)
@@ -143,7 +156,8 @@ class Conversation:
         notes = [n for n in (result.notice, views.engine_notice(result.engine)) if n]
         speaking = time.monotonic() + len(said.split()) / WORDS_PER_SECOND if speak and said else 0.0
         with self._lock:  # the next answer gets a fresh listener, told the next question
-            self._live[session_id] = Live(self.service.listener(session_id), speaking, seen=time.monotonic())
+            self._live[session_id] = Live(self.service.listener(session_id, user), speaking, seen=time.monotonic(),
+                                          user=user)  # fmt: skip
         status = "Speaking\u2026" if speak and said else LISTENING
         if session.state.phase == "done":
             status = "The interview is over: see the Report tab."

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from interviewer.interview.models import Plan, Session, TurnResult
-from interviewer.interview.store import TurnConflict
+from interviewer.interview.store import SessionNotFound, TurnConflict
 from interviewer.interview.store_postgres import StoreUnavailable
 from interviewer.scoring.models import Speech
 from interviewer.service import Service
@@ -37,13 +37,31 @@ def _skip() -> Any:
     return gr.skip()
 
 
+def takes_request(*fns: Any) -> None:
+    """Gradio passes the web request to a parameter annotated `gr.Request`; these modules import gradio lazily, so
+    the annotation is set here, once gradio is loaded (the request tells the service who is signed in)."""
+    import gradio as gr
+
+    for fn in fns:
+        getattr(fn, "__func__", fn).__annotations__["request"] = gr.Request
+
+
 class Handlers:
     def __init__(self, service: Service):
         self.service = service
         self._voices: dict[str, object] = {}  # session -> its newest reply being spoken (`voice`)
 
     # --- start and resume ---------------------------------------------------------------------------------
-    def start(self, tracks: list[str], level: str, questions: float, mode: str, scenario: str, seed: float) -> tuple:
+    def start(
+        self,
+        tracks: list[str],
+        level: str,
+        questions: float,
+        mode: str,
+        scenario: str,
+        seed: float,
+        request: Any = None,
+    ) -> tuple:
         if not tracks:
             return (_skip(), _skip(), _skip(), _skip(), "Choose at least one track.", _skip(), _skip())
         plan = Plan(
@@ -54,19 +72,24 @@ class Handlers:
             scenario=scenario or None,
             seed=int(seed or 0),
         )
-        session = self.service.start(plan)
+        try:
+            session = self.service.start(plan, self.service.user_of(request))
+        except PermissionError:
+            return (_skip(), _skip(), _skip(), _skip(), "Sign in to start an interview.", _skip(), _skip())
         log.info("session %s started", session.id)
         panel = views.feedback_html(None) if plan.mode == "practice" else _realistic_panel()
         return (session.id, views.chat_messages(session), views.status_line(session), panel, "",
                 _last_said(session), _setup_box(open_=False))  # fmt: skip
 
-    def resume(self, session_id: str) -> tuple:
+    def resume(self, session_id: str, request: Any = None) -> tuple:
         """Restore a tab from `?session=ID` after a reload, or start practising a suggested question
-        (`?practise=QUESTION_ID`, from the History tab)."""
+        (`?practise=QUESTION_ID`, from the History tab). Another account's session is "not found", like a
+        missing one."""
+        user = self.service.user_of(request)
         if (session_id or "").startswith("practise:"):
-            return self.practise(session_id.removeprefix("practise:"))
+            return self.practise(session_id.removeprefix("practise:"), user)
         valid = bool(SESSION_ID.fullmatch(session_id or ""))  # the id comes from the URL: never echo it back
-        session = self.service.load(session_id) if valid else None
+        session = self.service.load(session_id, user) if valid else None
         if session is None:
             note = "That saved session was not found; start a new one." if session_id else ""
             return ("", [], "Not started", views.feedback_html(None), note, "", _setup_box(open_=True))
@@ -75,7 +98,7 @@ class Handlers:
         return (session.id, views.chat_messages(session), views.status_line(session), panel,
                 "Welcome back: the interview continues where you left it.", "", _setup_box(open_=False))  # fmt: skip
 
-    def practise(self, question_id: str) -> tuple:
+    def practise(self, question_id: str, user: str | None = None) -> tuple:
         """A practice session that opens with the chosen bank question, at its track and level."""
         known = {q.id: q for q in self.service.bank.questions}
         question = known.get(question_id)
@@ -83,13 +106,17 @@ class Handlers:
             return ("", [], "Not started", views.feedback_html(None), "That question is not in the bank.", "",
                     _setup_box(open_=True))  # fmt: skip
         plan = Plan(tracks=[question.track], level=question.level, questions=1, mode="practice", first=question.id)
-        session = self.service.start(plan)
+        try:
+            session = self.service.start(plan, user)
+        except PermissionError:
+            return ("", [], "Not started", views.feedback_html(None), "Sign in to start an interview.", "",
+                    _setup_box(open_=True))  # fmt: skip
         log.info("session %s started to practise %s", session.id, question.id)
         return (session.id, views.chat_messages(session), views.status_line(session), views.feedback_html(None),
                 "Practising the question you chose.", _last_said(session), _setup_box(open_=False))  # fmt: skip
 
     # --- answering ----------------------------------------------------------------------------------------
-    def send(self, session_id: str, text: str, pending: Any) -> Iterator[tuple]:
+    def send(self, session_id: str, text: str, pending: Any, request: Any = None) -> Iterator[tuple]:
         """Outputs: chat, answer box, status, feedback, notice, last_said, pending audio (what the last recording
         said about delivery, until an answer is sent)."""
         if not session_id:
@@ -98,7 +125,13 @@ class Handlers:
         if not text or not text.strip():
             yield (_skip(), _skip(), _skip(), _skip(), "Type or record an answer first.", _skip(), _skip())
             return
-        session = self.service.load(session_id)
+        user = self.service.user_of(request)
+        try:
+            session = self.service.load(session_id, user)
+        except StoreUnavailable as e:  # the answer stays in the box: nothing is lost
+            log.error("turn failed in session %s: %s", session_id, e)
+            yield (_skip(), _skip(), _skip(), _skip(), NO_DATABASE, _skip(), _skip())
+            return
         if session is None:
             yield (_skip(), _skip(), _skip(), _skip(), NO_SESSION, _skip(), _skip())
             return
@@ -106,9 +139,9 @@ class Handlers:
         typed = {"role": "user", "content": views.as_text(text)}
         yield ([*before, typed, {"role": "assistant", "content": "…"}], "", _skip(), _skip(), "", _skip(), None)
         try:
-            session, result = self.service.reply(session_id, text, *_recording(pending))
+            session, result = self.service.reply(session_id, text, *_recording(pending), user=user)
         except TurnConflict:  # another tab (maybe on another replica) answered first: show where it stands now
-            now = self.service.load(session_id) or session
+            now = self.service.load(session_id, user) or session
             yield (views.chat_messages(now), text, views.status_line(now), _skip(), MOVED_ON, _skip(), pending)
             return
         except StoreUnavailable as e:  # the session database went away: nothing was recorded
@@ -133,9 +166,10 @@ class Handlers:
         feedback, said = after_turn(session, result)
         yield (shown, _skip(), views.status_line(session), feedback, " ".join(notes), said, None)
 
-    def retry(self, session_id: str, text: str, pending: Any) -> tuple:
+    def retry(self, session_id: str, text: str, pending: Any, request: Any = None) -> tuple:
         """Outputs: feedback, notice, answer box."""
-        session = self.service.load(session_id) if session_id else None
+        user = self.service.user_of(request)
+        session = self.service.load(session_id, user) if session_id else None
         if session is None:
             return (_skip(), NO_SESSION, _skip())
         if session.plan.mode != "practice":
@@ -143,7 +177,10 @@ class Handlers:
         if not text or not text.strip():
             return (_skip(), "Type your improved answer in the box, then press **Retry last answer**.", _skip())
         previous = views.last_scored(session)
-        result = self.service.retry(session_id, text, *_recording(pending))
+        try:
+            result = self.service.retry(session_id, text, *_recording(pending), user=user)
+        except SessionNotFound:  # deleted since
+            return (_skip(), NO_SESSION, _skip())
         if result is None or result.score is None:
             return (_skip(), "Answer a question first; then you can retry it.", _skip())
         before = previous.score if previous else None
@@ -152,7 +189,7 @@ class Handlers:
                 " ".join(x for x in (result.notice, note) if x), "")  # fmt: skip
 
     # --- voice --------------------------------------------------------------------------------------------
-    def transcribe(self, path: str | None, session_id: str = "") -> tuple:
+    def transcribe(self, path: str | None, session_id: str = "", request: Any = None) -> tuple:
         """Outputs: answer box, pending recording (its length, talk time and pauses), notice. The transcript stays
         editable before sending."""
         if not path:
@@ -161,7 +198,7 @@ class Handlers:
 
         valid = bool(SESSION_ID.fullmatch(session_id or ""))  # the recogniser is told the question being answered
         try:
-            transcript = self.service.transcribe(path, session_id if valid else None)
+            transcript = self.service.transcribe(path, session_id if valid else None, self.service.user_of(request))
         except AudioError as e:
             return (_skip(), None, str(e))
         note = f"Transcribed by {transcript.engine} ({transcript.seconds:.0f} s). Check the text, then press Send."
@@ -201,12 +238,12 @@ class Handlers:
         self._voices.pop(session_id, None)
 
     # --- report -------------------------------------------------------------------------------------------
-    def report(self, session_id: str) -> tuple:
+    def report(self, session_id: str, request: Any = None) -> tuple:
         """Outputs: charts html, report markdown, md file, html file."""
         from interviewer.interview.charts import competency_chart, coverage_chart, stage_chart
         from interviewer.interview.report import to_markdown
 
-        session = self.service.load(session_id) if session_id else None
+        session = self.service.load(session_id, self.service.user_of(request)) if session_id else None
         if session is None or not session.state.scores:
             msg = "The report appears here once you have answered a question."
             return ("", msg, None, None)

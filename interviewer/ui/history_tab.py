@@ -15,11 +15,14 @@ def _fmt(value: object) -> str:
     return "n/a" if value is None else f"{float(value):.1f}"  # type: ignore[arg-type]
 
 
-def history_view(service: Service, track: str, level: str) -> tuple[list[list[object]], str, str]:
-    """Rows of the sessions table, the trend chart and the recommendations, as widget values."""
+def history_view(
+    service: Service, track: str, level: str, user: str | None = None
+) -> tuple[list[list[object]], str, str]:
+    """Rows of the sessions table, the trend chart and the recommendations, as widget values: `user`'s sessions
+    with accounts, every session without."""
     from interviewer.interview.history import competency_trends, recommend, session_history, trend_chart
 
-    rows = session_history(service.store, service.bank)
+    rows = session_history(service.store, service.bank, owner=user)
     table: list[list[object]] = [
         [
             r["date"][:16].replace("T", " "),
@@ -46,12 +49,12 @@ def history_view(service: Service, track: str, level: str) -> tuple[list[list[ob
     return table, f"<div class=charts>{chart}</div>", recs
 
 
-def past_report(service: Service, session_id: str) -> tuple[str, str]:
+def past_report(service: Service, session_id: str, user: str | None = None) -> tuple[str, str]:
     """A past session's report for the History tab: its charts and its Markdown, or a message saying why not."""
     from interviewer.interview.charts import competency_chart, coverage_chart, stage_chart
     from interviewer.interview.report import to_markdown
 
-    session = service.load(session_id.strip()) if session_id and session_id.strip() else None
+    session = service.load(session_id.strip(), user) if session_id and session_id.strip() else None
     if session is None:
         return "", "Choose a session in the table above to open its report."
     try:
@@ -89,18 +92,25 @@ def build(service: Service, tab: Any) -> None:
     opened_charts = gr.HTML("", elem_id="history-report-charts")
     opened = gr.Markdown("", elem_id="history-report")
 
-    def run(t: str, lv: str) -> tuple[list[list[object]], str, str]:
-        return history_view(service, t, lv)
+    def run(t: str, lv: str, request: gr.Request) -> tuple[list[list[object]], str, str]:
+        return history_view(service, t, lv, service.user_of(request))
 
-    def pick(evt: gr.SelectData) -> tuple[str, str, str]:
+    def pick(evt: gr.SelectData, request: gr.Request) -> tuple[str, str, str]:
         row = evt.row_value or []
         sid = str(row[1]) if len(row) > 1 else ""
-        return (sid, *past_report(service, sid))
+        return (sid, *past_report(service, sid, service.user_of(request)))
 
-    pick.__annotations__["evt"] = gr.SelectData  # the class itself: Gradio reads it to pass the event data
+    def open_report(sid: str, request: gr.Request) -> tuple[str, str]:
+        return past_report(service, sid, service.user_of(request))
+
+    # the classes themselves: Gradio reads them to pass the event data and the request (the annotations of this
+    # module are strings)
+    pick.__annotations__["evt"] = gr.SelectData
+    for fn in (run, pick, open_report):
+        fn.__annotations__["request"] = gr.Request
 
     for event in (refresh.click, track.change, level.change, tab.select):
         event(run, [track, level], [table, chart, recs], api_visibility="private")
     table.select(pick, None, [chosen, opened_charts, opened], api_visibility="private")
     for event in (open_btn.click, chosen.submit):
-        event(lambda sid: past_report(service, sid), [chosen], [opened_charts, opened], api_visibility="private")
+        event(open_report, [chosen], [opened_charts, opened], api_visibility="private")

@@ -12,7 +12,7 @@ from interviewer.bank.models import LEVELS, TRACKS
 from interviewer.service import Service
 from interviewer.ui import history_tab, search_page, views
 from interviewer.ui.conversation import Conversation
-from interviewer.ui.handlers import Handlers
+from interviewer.ui.handlers import Handlers, takes_request
 
 if TYPE_CHECKING:
     import gradio as gr
@@ -152,6 +152,7 @@ def build_app(service: Service) -> gr.Blocks:
     with gr.Blocks(title="Mock interviewer", delete_cache=(3600, 3600)) as page:
         gr.Markdown("# Mock interviewer for Python roles")
         gr.HTML(views.badge(service.engine, service.stt_engine, "browser speech" if tts == "browser" else tts))
+        who = gr.Markdown("", elem_id="signed-in")
         w.sid = gr.Textbox("", visible=False)  # a component, not gr.State: the page script reads it for the URL
         w.pending_audio = gr.State(None)
         with gr.Tabs():
@@ -163,9 +164,19 @@ def build_app(service: Service) -> gr.Blocks:
                 history_tab.build(service, history)
             with gr.Tab("Question bank", id="bank"):
                 search_page.build_search_tab(service)
-        h = Handlers(service)
+        h, conv = Handlers(service), Conversation(service)
+        takes_request(h.start, h.resume, h.send, h.retry, h.transcribe, h.report, conv.listen)
         _wire(w, h, tts, page)
-        _wire_conversation(w, h, Conversation(service), tts)
+        if service.accounts is not None:
+
+            def signed_in(request: gr.Request) -> str:
+                name = service.user_of(request)
+                out = "" if service.accounts == "header" else " · [Sign out](/logout)"
+                return f"Signed in as **{views.as_text(name or 'nobody')}**. Your interviews are yours only.{out}"
+
+            signed_in.__annotations__["request"] = gr.Request  # the class: this module's annotations are strings
+            page.load(signed_in, None, [who], api_visibility="private")
+        _wire_conversation(w, h, conv, tts)
     return page
 
 
@@ -188,6 +199,8 @@ def _wire(w: Widgets, h: Handlers, tts: str, page: gr.Blocks) -> None:
     session_out = [w.sid, w.chat, w.status, w.feedback, w.notice, w.last_said, w.setup_box]
     report_out = [w.charts, w.report_md, w.md_file, w.html_file]
     setup = [w.tracks, w.level, w.questions, w.mode, w.scenario, w.seed]
+    # first: the private events below that also call h.report would otherwise take the name (report_1, ...)
+    w.refresh.click(h.report, [w.sid], report_out, api_name="report")
     started = w.start.click(h.start, setup, session_out, api_name="start")
     started.then(None, [w.sid], None, js=SET_URL_JS).then(None, [w.speak, w.last_said], None, js=SPEAK_JS)
     send_out = [w.chat, w.answer, w.status, w.feedback, w.notice, w.last_said, w.pending_audio]
@@ -203,7 +216,6 @@ def _wire(w: Widgets, h: Handlers, tts: str, page: gr.Blocks) -> None:
     heard = [w.answer, w.pending_audio, w.notice]
     w.mic.upload(h.transcribe, [w.mic, w.sid], heard, api_name="transcribe")
     w.mic.stop_recording(h.transcribe, [w.mic, w.sid], heard, api_visibility="private")
-    w.refresh.click(h.report, [w.sid], report_out, api_name="report")
     url_sid = gr.Textbox(visible=False)
     loaded = page.load(None, None, [url_sid], js=SESSION_FROM_URL_JS)
     resumed = loaded.then(h.resume, [url_sid], session_out, api_name="resume")

@@ -6,11 +6,9 @@ and the interview goes on on the other replica. `pytest -k replica` runs it."""
 from __future__ import annotations
 
 import os
-import shutil
 import signal
 import subprocess
 import sys
-import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -19,6 +17,7 @@ from typing import Any
 import pytest
 
 from interviewer.interview.store_postgres import PostgresSessionStore
+from interviewer.reliability.stack import Nginx, nginx_binary
 from interviewer.settings import REPO_ROOT
 from interviewer.testing.chroma_server import ChromaServer
 from interviewer.testing.net import free_port, wait_for_http
@@ -34,17 +33,12 @@ ANSWERS = [
 
 
 def _nginx() -> str:
-    found = shutil.which("nginx") or ("/usr/sbin/nginx" if Path("/usr/sbin/nginx").exists() else None)
+    found = nginx_binary()
     if found is None:
         if os.environ.get("REQUIRE_DEPLOY_TESTS") == "1":
             pytest.fail("nginx is missing: apt-get install -y nginx")
         pytest.skip("nginx is not installed (apt-get install -y nginx)")
     return found
-
-
-def _wait(url: str, alive: Any = lambda: True) -> None:
-    if not wait_for_http(url, alive, START_TIMEOUT_S):
-        pytest.fail(f"{url} did not come up")
 
 
 class Replicas:
@@ -104,7 +98,7 @@ def test_a_dead_unreaped_replica_counts_as_stopped(tmp_path: Path) -> None:
 
 @pytest.fixture
 def stack(postgres: Cluster, chroma_server: ChromaServer, tmp_path: Path) -> Iterator[tuple[str, Replicas, str]]:
-    nginx = _nginx()
+    _nginx()
     database = postgres.new_database()
     ports = [free_port(), free_port()]
     env = {**os.environ, "PYTHON": sys.executable, "INTERVIEWER_DATA_DIR": str(tmp_path / "data"),
@@ -112,32 +106,14 @@ def stack(postgres: Cluster, chroma_server: ChromaServer, tmp_path: Path) -> Ite
     for name in ("INTERVIEWER_LLM__BASE_URL", "INTERVIEWER_LLM__API_KEY"):
         env.pop(name, None)
     replicas = Replicas(tmp_path / "data", env, ports)
-    prefix = Path(tempfile.mkdtemp(prefix="interviewer-nginx-"))
-    listen = free_port()
-    site = (DEPLOY / "nginx.conf").read_text()
-    assert "127.0.0.1:7861" in site and "127.0.0.1:7862" in site and "listen 8080;" in site
-    site = site.replace("127.0.0.1:7861", f"127.0.0.1:{ports[0]}").replace("127.0.0.1:7862", f"127.0.0.1:{ports[1]}")
-    (prefix / "site.conf").write_text(site.replace("listen 8080;", f"listen 127.0.0.1:{listen};"))
-    temps = "\n".join(f"  {k}_temp_path {prefix}/{k};" for k in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"))
-    (prefix / "nginx.conf").write_text(
-        ("user root root;\n" if os.geteuid() == 0 else "")
-        + f"pid {prefix}/nginx.pid;\nerror_log {prefix}/error.log;\nworker_processes 1;\n"
-        + "events { worker_connections 256; }\n"
-        + f"http {{\n  access_log {prefix}/access.log;\n{temps}\n  include {prefix}/site.conf;\n}}\n"
-    )
-    server = None
+    nginx = Nginx(ports)  # deploy/nginx.conf as shipped, its two ports changed
     try:
         replicas.start(*ports)
-        server = subprocess.Popen([nginx, "-p", str(prefix), "-c", str(prefix / "nginx.conf"), "-g", "daemon off;"])
-        url = f"http://127.0.0.1:{listen}/"
-        _wait(url, lambda: server.poll() is None)
-        yield url, replicas, database
+        nginx.start()
+        yield nginx.url, replicas, database
     finally:
-        if server is not None:
-            server.terminate()
-            server.wait(timeout=20)
+        nginx.stop()
         replicas.stop()
-        shutil.rmtree(prefix, ignore_errors=True)
 
 
 def _client(url: str) -> Any:

@@ -108,6 +108,21 @@ def test_two_writers_at_once_one_wins(store: BaseStore, db_url: str) -> None:
     assert len(store.load(session.id).turns) == 3
 
 
+def test_accounts_each_session_keeps_its_owner_and_lists_by_owner(store: BaseStore, db_url: str) -> None:
+    for sid, owner in (("a1", "alice"), ("b1", "bob"), ("a2", "alice"), ("n1", None)):
+        session = _session(sid)
+        session.owner = owner
+        store.create(session)
+    again = open_store(db_url)
+    assert again.load("a1").owner == "alice" and again.load("n1").owner is None
+    assert sorted(str(r["id"]) for r in again.list(owner="alice")) == ["a1", "a2"]
+    assert [r["id"] for r in again.list(owner="bob")] == ["b1"] and again.list(owner="carol") == []
+    assert len(again.list()) == 4 and {r["owner"] for r in again.list()} == {"alice", "bob", None}
+    session = again.load("b1")
+    again.append(session, _answer(session, "an answer"))
+    assert again.load("b1").owner == "bob"  # a turn does not change whose it is
+
+
 def test_migrations_run_once_even_when_several_start_together(db_url: str) -> None:
     opened: list[BaseStore] = []
     threads = [threading.Thread(target=lambda: opened.append(open_store(db_url))) for _ in range(4)]
@@ -174,6 +189,7 @@ def test_sessions_move_between_sqlite_and_postgres(
     source = SessionStore(sqlite)
     for sid in ("s1", "s2"):
         session = _session(sid, f"Hello {sid}. Ünïcode ✓")
+        session.owner = "alice" if sid == "s1" else None  # whose it is moves with it
         source.create(session)
         source.append(session, _answer(session, f"{MARKER} answer of {sid}"))
     url = postgres.new_database()

@@ -64,7 +64,8 @@ def test_a_version_1_database_is_migrated_to_typed_scores_and_engines(tmp_path: 
     assert session.turns[3].engine == Engine.llm("policy-1") and session.turns[0].engine is None
     assert session.state.scores[QID].engine == Engine() and session.state.scores[QID].key_points[0].verdict == "covered"
     assert "turn_engine" not in json.loads(sqlite3.connect(path).execute("SELECT state FROM sessions").fetchone()[0])
-    assert sqlite3.connect(path).execute("PRAGMA user_version").fetchone()[0] == 2
+    assert sqlite3.connect(path).execute("PRAGMA user_version").fetchone()[0] == 3
+    assert session.owner is None  # sessions from before accounts belong to nobody in particular
 
     report = build_report(bank, session)
     assert report["questions"][0]["score"] == 6.5 and report["delivery"]["filler_words"] == 1

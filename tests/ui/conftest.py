@@ -58,6 +58,20 @@ def llm_app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str,
             yield url, server
 
 
+ACCOUNTS = {"alice": "alice-password", "bob": "bob-password"}
+
+
+@pytest.fixture(scope="session")
+def accounts_app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The app with accounts on: a users file made by `interviewer users add`, as an organiser makes it."""
+    data = tmp_path_factory.mktemp("accounts-app-data")
+    env = {**os.environ, "INTERVIEWER_DATA_DIR": str(data)}
+    for name, password in ACCOUNTS.items():
+        add = [sys.executable, "-m", "interviewer", "users", "add", name, "--password-stdin"]
+        subprocess.run(add, input=password + "\n", env=env, check=True, capture_output=True, text=True, timeout=120)
+    yield from _serve(data, {})
+
+
 def _serve(data: Path, extra: dict[str, str]) -> Iterator[str]:
     _need(CHROMIUM, "chromium")
     port = free_port()

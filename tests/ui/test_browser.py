@@ -296,3 +296,45 @@ def test_a_clarification_is_answered_and_a_wrong_claim_challenged(page: Any, app
     reply = chat.split("on all the cores.")[-1]
     assert 'You said "' in reply and "How sure are you" in reply
     assert "Makes sense" not in reply and "Good, thank you" not in reply
+
+
+def _sign_in(browser: Any, url: str, name: str) -> Any:
+    from tests.ui.conftest import ACCOUNTS
+
+    page = browser.new_context(viewport={"width": 1366, "height": 900}).new_page()
+    page.goto(url)
+    page.get_by_label("username").fill(name)
+    page.get_by_label("password").fill(ACCOUNTS[name])
+    page.get_by_role("button", name="Login").click()
+    page.locator("#start").wait_for(timeout=TURN_TIMEOUT_MS)
+    page.wait_for_function(
+        "(n) => (document.querySelector('#signed-in')?.innerText || '').includes('Signed in as ' + n)",
+        arg=name,
+        timeout=TURN_TIMEOUT_MS,
+    )
+    return page
+
+
+def test_accounts_two_users_in_two_browsers_see_only_their_own(browser: Any, accounts_app_url: str) -> None:
+    from tests.ui.conftest import ARTIFACTS
+
+    alice, bob = _sign_in(browser, accounts_app_url, "alice"), _sign_in(browser, accounts_app_url, "bob")
+    try:
+        theirs = start(alice, accounts_app_url, questions=1, navigate=False)
+        send(alice, reference_answer(alice.locator("#chat").inner_text()))
+        mine = start(bob, accounts_app_url, questions=1, navigate=False)
+        for page, own, other in ((alice, theirs, mine), (bob, mine, theirs)):
+            page.get_by_role("tab", name="History").click()
+            page.wait_for_function("(sid) => document.body.innerText.includes(sid)", arg=own, timeout=30_000)
+            assert other not in page.locator("#history-table").inner_text()
+        bob.goto(f"{accounts_app_url}?session={theirs}")  # alice's link, copied to bob
+        bob.wait_for_function(
+            "() => (document.querySelector('#notice')?.innerText || '').includes('not found')", timeout=TURN_TIMEOUT_MS
+        )
+        assert theirs not in bob.locator("body").inner_text()
+        assert "Not started" in status(bob) and messages(bob) == []
+    finally:
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        for name, page in (("accounts-alice", alice), ("accounts-bob", bob)):
+            page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+            page.context.close()
