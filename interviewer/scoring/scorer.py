@@ -43,6 +43,7 @@ from interviewer.scoring.text import (
     sentences,
     specificity,
     substance,
+    whole_sentence,
     words,
 )
 from interviewer.scoring.vector_cache import load_vectors, save_vectors
@@ -270,8 +271,10 @@ class OfflineScorer:
     ) -> Scored:
         p = self.params
         fg, kg = self.grades(rubric, content, span_vecs)
+        read = self.reader or _read
+        context = [whole_sentence(text, s) for s in content]
         reading = second_opinion(
-            read_spans(content, kg, fg, p), content, kg, rubric.key_points, rubric.red_flags, p, self.reader or _read
+            read_spans(content, kg, fg, p), content, kg, rubric.key_points, rubric.red_flags, p, read, context
         )
         for rf, i in zip(rubric.red_flags, reading.flags, strict=True):
             evidence = verify_evidence(text, content[i].text) if i is not None else None

@@ -80,6 +80,17 @@ def sentences(answer: str) -> list[Span]:
     return spans
 
 
+def whole_sentence(answer: str, span: Span) -> str:
+    """The whole sentence a span was cut from: the span itself unless it is a clause or a window of a longer one."""
+    pos = 0
+    for sep in [*_SENTENCE_END.finditer(answer), None]:
+        end = sep.start() if sep else len(answer)
+        if pos <= span.start < max(end, pos + 1):
+            return answer[pos:end].strip() or span.text
+        pos = sep.end() if sep else len(answer)
+    return span.text
+
+
 # --- delivery -------------------------------------------------------------------------------------------
 _PURE_FILLERS = r"um+|uh+|erm+|er|ah+|uhm+|hmm+|mm+"
 _FILLER_PATTERNS = {

@@ -210,7 +210,7 @@ Read = Callable[[list[str], list[str]], np.ndarray]  # zipped (span, claim) pair
 
 def second_opinion(
     reading: Reading, spans: list[Span], kg: Grades, key_points: tuple[Check, ...], red_flags: tuple[Check, ...],
-    p: Params, reader: Read,
+    p: Params, reader: Read, context: list[str] | None = None,
 ) -> Reading:  # fmt: skip
     """The answer reader (`scoring/reader/`) reads each verdict's own span against its claim, and overrules it:
     - a span quoted as covering a point that the reader says contradicts it is not evidence (the point is missing),
@@ -222,10 +222,14 @@ def second_opinion(
     - a point left missing is read against its nearest spans that count for nothing else, and one the reader says
       states it covers it (`rescue`): the plain-words paraphrase that cosine does not recognise; one it is sure
       contradicts it (`convict`) is quoted as the point's contradiction, and is then evidence for nothing.
+    An accusation (a red flag, a contradiction) quoted from a clause of a longer sentence must also stand when the
+    reader reads the whole sentence (`context`, one per span; `veto_context`): "I'd count with a Counter" reads as
+    the unbounded counter red flag, but not with the rest of its sentence, "..., and if there are too many distinct
+    IPs I'd hash them into partition files".
     A point taken from a reference answer's own sentences (`derived`) has no misconceptions or cues for the rules to
     read, so it has settings of its own (`Params.ref`)."""
     asks: list[tuple[str, int, int]] = []  # (what, check, span); only what some setting can act on is read
-    on_flag = min(p.veto_flag, p.veto_flag_negated) <= 1 or p.flag_min > 0
+    on_flag = min(p.veto_flag, p.veto_flag_negated, p.veto_context) <= 1 or p.flag_min > 0
     shared = Counter(v.span.start for v in reading.points if v.span is not None and v.verdict != "missing")
     for j, v in enumerate(reading.points):
         q = p.ref if key_points[j].derived else p
@@ -234,7 +238,7 @@ def second_opinion(
             if min(q.veto_cover, q.convict) <= 1 or (many and p.veto_shared <= 1):
                 asks.append(("shared" if many else "cover", j, spans.index(v.span)))
         if v.contradiction is not None:
-            if min(q.veto_contra, p.veto_contra_negated) <= 1 or q.contra_min > 0:
+            if min(q.veto_contra, p.veto_contra_negated, p.veto_context_contra) <= 1 or q.contra_min > 0:
                 asks.append(("contra", j, spans.index(v.contradiction)))
         elif v.verdict == "missing" and min(q.rescue, q.convict, p.close) <= 1:
             free = [i for i in np.argsort(-kg.cos_right[:, j]) if i not in reading.barred]
@@ -252,13 +256,22 @@ def second_opinion(
         claim_text(red_flags[j].text, "red_flag") if what == "flag" else key_points[j].text for what, j, _ in asks
     ]
     probs = reader([spans[i].text for _, _, i in asks], claims)
+    whole = [
+        (k, context[i]) for k, (what, _, i) in enumerate(asks)
+        if context is not None and min(p.veto_context, p.veto_context_contra) <= 1 and what in ("flag", "contra") and context[i] != spans[i].text
+    ]  # fmt: skip
+    in_context: dict[int, np.ndarray] = {}
+    if whole:
+        read_whole = reader([t for _, t in whole], [claims[k] for k, _ in whole])
+        in_context = {k: row for (k, _), row in zip(whole, read_whole, strict=True)}
     points, flags, barred = list(reading.points), list(reading.flags), set(reading.barred)
     rescued: dict[int, tuple[float, int]] = {}
     close: dict[int, tuple[float, int]] = {}  # point -> a free span the reader reads as stating it (`close`)
     blocked: dict[int, tuple[float, int]] = {}  # point -> the surest span that says its opposite
     said: dict[tuple[int, int], float] = {}  # (point, span) -> P(states), for every pair read
-    for (what, j, i), (st, co, _) in zip(asks, probs, strict=True):
+    for k, ((what, j, i), (st, co, _)) in enumerate(zip(asks, probs, strict=True)):
         said[(j, i)] = float(st)
+        cst, cco, _ = in_context.get(k, (0.0, 0.0, 1.0))  # the whole sentence's reading, for accusations
         if what == "block":
             if co >= p.ref.block and co > st and co > blocked.get(j, (0.0, -1))[0]:
                 blocked[j] = (float(co), i)
@@ -267,13 +280,14 @@ def second_opinion(
             # a "never" in the sentence, against a flag with none ("Never verifies a change..." said back agrees)
             negated = negations(spans[i].text) and not negations(red_flags[j].text)
             veto = p.veto_flag_negated if negated else p.veto_flag
-            if (co >= min(p.veto_flag, veto) and co > st) or st < p.flag_min:
+            in_whole = cco >= p.veto_context and cco > cst
+            if (co >= min(p.veto_flag, veto) and co > st) or st < p.flag_min or in_whole:
                 flags[j] = None
             continue
         v, q = points[j], p.ref if key_points[j].derived else p
         if what == "contra":
             veto = min(q.veto_contra, p.veto_contra_negated) if negations(spans[i].text) else q.veto_contra
-            if (st >= veto and st > co) or co < q.contra_min:
+            if (st >= veto and st > co) or co < q.contra_min or (cst >= p.veto_context_contra and cst > cco):
                 points[j] = PointVerdict(v.verdict, v.span, v.strength, None)
         elif co >= q.convict and co > st and v.contradiction is None:  # said in the point's words, the wrong way
             points[j] = PointVerdict("missing", None, 0.0, spans[i])
