@@ -105,12 +105,12 @@ class Params:
     # whole sentence, "..., and if there are too many distinct IPs I'd hash them into partition files", 0.89 as
     # contradicting it: just under the bar). And a contradiction quoted from a clause, where the whole sentence reads
     # as stating the point (`veto_context_contra`): "because __exit__ runs even on an exception." had been quoted as
-    # the opposite of the context-manager point in a strong answer. Chosen on dev from 0.5-0.9 and off (2026-12-06): at 0.9 each, false contradictions
-    # 39 -> 33, contradiction_f1 0.753 -> 0.760, Spearman 0.745 -> 0.749, but red_flag_f1 0.614 -> 0.608 (one real
-    # flag whose sentence the reader misreads) and one confidently wrong answer rises above 3.5 (3.1 -> 4.6): the
-    # contradiction it loses, "so threads won't make number crunching any faster.", was itself untrue, which
-    # is the point. Test (once): false contradictions 41 -> 37, red_flag_f1 0.487 -> 0.489, contradiction_f1
-    # 0.639 -> 0.642, Spearman 0.713 -> 0.719, nothing worse (scoring and plain-words answers together).
+    # the opposite of the context-manager point in a strong answer. Chosen on dev from 0.5-0.9 and off (2026-12-06):
+    # at 0.9 each, false contradictions 39 -> 33, contradiction_f1 0.753 -> 0.760, Spearman 0.745 -> 0.749, but
+    # red_flag_f1 0.614 -> 0.608 (one real flag whose sentence the reader misreads) and one confidently wrong answer
+    # rises above 3.5 (3.1 -> 4.6): the contradiction it loses, "so threads won't make number crunching any
+    # faster.", was itself untrue. Test (once): false contradictions 41 -> 37, red_flag_f1 0.487 -> 0.489,
+    # contradiction_f1 0.639 -> 0.642, Spearman 0.713 -> 0.719, nothing worse (scoring and plain-words answers).
     veto_context: float = 0.9
     veto_context_contra: float = 0.9
     convict: float = 1.1  # P(contradicts) at least this on a vetoed cover: the span is quoted as a contradiction

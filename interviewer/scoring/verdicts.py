@@ -256,10 +256,10 @@ def second_opinion(
         claim_text(red_flags[j].text, "red_flag") if what == "flag" else key_points[j].text for what, j, _ in asks
     ]
     probs = reader([spans[i].text for _, _, i in asks], claims)
-    whole = [
-        (k, context[i]) for k, (what, _, i) in enumerate(asks)
-        if context is not None and min(p.veto_context, p.veto_context_contra) <= 1 and what in ("flag", "contra") and context[i] != spans[i].text
-    ]  # fmt: skip
+    whole = []  # accusations quoted from a clause: read again with the whole sentence
+    if context is not None and min(p.veto_context, p.veto_context_contra) <= 1:
+        whole = [(k, context[i]) for k, (what, _, i) in enumerate(asks) if what in ("flag", "contra")]
+        whole = [(k, text) for k, text in whole if text != spans[asks[k][2]].text]
     in_context: dict[int, np.ndarray] = {}
     if whole:
         read_whole = reader([t for _, t in whole], [claims[k] for k, _ in whole])
