@@ -23,6 +23,7 @@ from interviewer.settings import Settings
 if TYPE_CHECKING:
     from interviewer.interview.interviewer import Interviewer
     from interviewer.voice import Transcript
+    from interviewer.voice.stt import Transcriber
     from interviewer.voice.turns import Listener
 
 MAX_QUERY_CHARS = 2000
@@ -46,7 +47,7 @@ class Service:
         self._interviewer: Interviewer | None = None
         self._build_lock = threading.Lock()
         self._session_locks: defaultdict[str, threading.Lock] = defaultdict(threading.Lock)
-        self._transcriber: Any = None
+        self._transcriber: Transcriber | None = None
 
     # --- engines ------------------------------------------------------------------------------------------
     @property
@@ -158,32 +159,39 @@ class Service:
         return md, page
 
     # --- voice --------------------------------------------------------------------------------------------
-    def transcribe(self, path: str | Path, session_id: str | None = None, user: str | None = None) -> Transcript:
-        """Speech to text; raises `AudioError` with a message for the user when the audio cannot be used. With the
-        session, the offline recogniser is told the question being answered and the tools its rubric names."""
+    @property
+    def transcriber(self) -> Transcriber:
+        """The configured recogniser (the endpoint with the offline one behind it, or the offline one), built once."""
         from interviewer.voice import get_transcriber
-        from interviewer.voice.prompt import recognition_prompt
 
         with self._build_lock:
             if self._transcriber is None:
                 self._transcriber = get_transcriber(self.settings)
+            return self._transcriber
+
+    def transcribe(self, path: str | Path, session_id: str | None = None, user: str | None = None) -> Transcript:
+        """Speech to text; raises `AudioError` with a message for the user when the audio cannot be used. With the
+        session, the offline recogniser is told the question being answered and the tools its rubric names."""
+        from interviewer.voice.prompt import recognition_prompt
+
+        transcriber = self.transcriber
         session = self.load(session_id, user) if session_id else None
         current = session.state.current if session else None
         prompt = recognition_prompt(rubric_for(self.bank, current)) if current else None
-        transcript: Transcript = self._transcriber.transcribe(Path(path), prompt=prompt)
-        return transcript
+        return transcriber.transcribe(Path(path), prompt=prompt)
 
     def listener(self, session_id: str, user: str | None = None) -> Listener:
         """A hands-free turn for this session: the microphone stream in, the end of the answer detected, its words
-        heard by the offline recogniser stretch by stretch, told the question being answered."""
+        heard stretch by stretch by the configured recogniser (the endpoint, or the offline one), told the question
+        being answered."""
         from interviewer.voice.prompt import recognition_prompt
-        from interviewer.voice.stt import OFFLINE
-        from interviewer.voice.turns import Listener, whisper_stretches
+        from interviewer.voice.turns import Listener, Stretches
 
+        transcriber = self.transcriber
         session = self.load(session_id, user)
         current = session.state.current if session else None
         prompt = recognition_prompt(rubric_for(self.bank, current)) if current else None
-        return Listener(self.settings.voice.turns, whisper_stretches(OFFLINE, prompt))
+        return Listener(self.settings.voice.turns, Stretches(transcriber.offline, prompt, transcriber.remote))
 
     @property
     def stt_engine(self) -> str:

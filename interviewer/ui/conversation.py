@@ -31,6 +31,10 @@ LISTENING = "Listening\u2026"
 IDLE_S = 600.0  # a listener with no chunk for this long is dropped
 SAY_AGAIN = "Sorry, I didn't catch that clearly. Could you say it again?"
 FIX_IT = "I'm not sure I heard that right: check the text in the answer box, fix it, and press Send."
+HEARD_OFFLINE = (
+    "The transcription endpoint failed ({}), so the offline recogniser heard this answer: check the transcript in the "
+    "chat."
+)
 NOTHING_HEARD = "I didn't hear anything, so I'm still listening. Speak when you're ready, or type your answer."
 
 
@@ -111,7 +115,9 @@ class Conversation:
             elif event.kind == "nudge":
                 return (*nothing[:4], NUDGE if speak else _skip(), NUDGE, _skip(), stop)
             elif event.kind == "end":
-                return (*self._answer(session_id, event.text, event.audio, speak, live.listener.logprob, user), stop)
+                heard = live.listener
+                return (*self._answer(session_id, event.text, event.audio, speak, heard.logprob, user, heard.failed),
+                        stop)  # fmt: skip
         return (*nothing[:5], status, _skip(), stop)
 
     def _barges_in(self, live: Live, samples: np.ndarray) -> bool:
@@ -129,8 +135,10 @@ class Conversation:
         return False
 
     def _answer(
-        self, session_id: str, text: str, audio: np.ndarray | None, speak: bool, logprob: float, user: str | None
-    ) -> tuple:
+        self, session_id: str, text: str, audio: np.ndarray | None, speak: bool, logprob: float, user: str | None,
+        failed: str | None = None,
+    ) -> tuple:  # fmt: skip
+        """`failed`: the transcription endpoint failed during the turn, and the offline recogniser heard it."""
         if not text.strip():
             return (_skip(), _skip(), _skip(), _skip(), _skip(), NOTHING_HEARD, _skip())
         policy = self.service.settings.voice.turns
@@ -153,7 +161,8 @@ class Conversation:
             return (_skip(), _skip(), _skip(), f"Something went wrong with that answer. You said: {text}", _skip(),
                     "Please say it again.", _skip())  # fmt: skip
         feedback, said = after_turn(session, result)
-        notes = [n for n in (result.notice, views.engine_notice(result.engine)) if n]
+        heard = HEARD_OFFLINE.format(failed) if failed else None
+        notes = [n for n in (heard, result.notice, views.engine_notice(result.engine)) if n]
         speaking = time.monotonic() + len(said.split()) / WORDS_PER_SECOND if speak and said else 0.0
         with self._lock:  # the next answer gets a fresh listener, told the next question
             self._live[session_id] = Live(self.service.listener(session_id, user), speaking, seen=time.monotonic(),

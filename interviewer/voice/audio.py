@@ -82,6 +82,21 @@ def load_wav(path: str | Path, voice: VoiceSettings | None = None) -> Audio:
     return Audio(pcm16k=pcm.tobytes(), seconds=seconds, rms=rms)
 
 
+def wav_bytes(samples: np.ndarray, rate: int = RATE) -> bytes:
+    """Float samples in [-1, 1] as a 16-bit mono WAV file, in memory (a live stretch sent to an endpoint)."""
+    import io
+    import wave
+
+    pcm = (np.clip(np.asarray(samples, dtype=np.float32), -1.0, 1.0) * 32767).astype("<i2")
+    out = io.BytesIO()
+    with wave.open(out, "wb") as w:
+        w.setnchannels(1)
+        w.setsampwidth(2)
+        w.setframerate(rate)
+        w.writeframes(pcm.tobytes())
+    return out.getvalue()
+
+
 def _not_wav(path: Path) -> AudioError:
     with path.open("rb") as f:
         head = f.read(16)

@@ -22,7 +22,7 @@ from pydantic import BaseModel, ConfigDict
 
 from interviewer.scoring.models import Speech
 from interviewer.settings import Settings, VoiceSettings
-from interviewer.voice.audio import Audio, load_wav
+from interviewer.voice.audio import RATE, Audio, load_wav, wav_bytes
 from interviewer.voice.endpoint import endpoint, make_client, short_reason
 from interviewer.voice.errors import AudioError, VoiceError
 from interviewer.voice.timing import speech_timing
@@ -162,6 +162,17 @@ class OpenAITranscriber:
         result = self.client.audio.transcriptions.create(
             model=self.model, file=path, timeout=self.timeout_s + audio.seconds
         )
+        return (result if isinstance(result, str) else str(getattr(result, "text", ""))).strip()
+
+    def samples_text(self, samples: np.ndarray, prompt: str | None = None) -> str:
+        """One stretch of a live answer (16 kHz float samples), sent as a WAV file, told what came before
+        (`prompt`, the API's own field for it)."""
+        file, timeout = ("stretch.wav", wav_bytes(samples)), self.timeout_s + len(samples) / RATE
+        create = self.client.audio.transcriptions.create
+        if prompt:
+            result = create(model=self.model, file=file, prompt=prompt, timeout=timeout)
+        else:
+            result = create(model=self.model, file=file, timeout=timeout)
         return (result if isinstance(result, str) else str(getattr(result, "text", ""))).strip()
 
 

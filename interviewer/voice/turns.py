@@ -18,6 +18,7 @@ one fixed timeout:
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -27,7 +28,9 @@ import numpy as np
 
 from interviewer.settings import TurnTakingSettings
 from interviewer.voice.audio import RATE
+from interviewer.voice.endpoint import short_reason
 
+log = logging.getLogger(__name__)
 FRAME = 512  # samples per VAD frame at 16 kHz: 32 ms
 CONTEXT = 64  # samples of the previous frame the model sees with each one (as faster-whisper feeds it)
 FRAME_S = FRAME / RATE
@@ -147,7 +150,7 @@ class Listener:
     Speech starts after `start_frames` speech frames in a row and a stretch closes after `pause_s` of silence; the
     closed stretch is transcribed at once (`transcribe`), so the words build up while the candidate talks."""
 
-    def __init__(self, policy: TurnTakingSettings, transcribe: Transcribe, threshold: float = 0.5):
+    def __init__(self, policy: TurnTakingSettings, transcribe: Stretches | Transcribe, threshold: float = 0.5):
         self.policy = policy
         self.transcribe = transcribe
         self.threshold = threshold
@@ -218,6 +221,11 @@ class Listener:
         return events
 
     @property
+    def failed(self) -> str | None:
+        """Why the transcription endpoint failed during this turn (its stretches were then heard offline)."""
+        return self.transcribe.failed if isinstance(self.transcribe, Stretches) else None
+
+    @property
     def logprob(self) -> float:
         """How sure the recogniser was of the whole turn: its stretches' log-probabilities, weighted by words."""
         words = sum(n for n, _ in self.sureness)
@@ -239,13 +247,28 @@ class Listener:
         return Event("end", text=self.text, at_s=self.now_s, audio=audio)
 
 
-def whisper_stretches(transcriber: Any, prompt: str | None = None) -> Transcribe:
-    """Stretches heard by the offline recogniser, told the question's prompt (`recognition_prompt`) and the words
-    the candidate said before this stretch, as Whisper expects the text that came before."""
+class Stretches:
+    """Hears each stretch as it closes, told the question's prompt (`recognition_prompt`) and the words the candidate
+    said before it, as Whisper expects the text that came before. With an endpoint (`remote`, an OpenAI-compatible
+    `/audio/transcriptions`), the endpoint hears it; it reports no confidence, so its words count as sure. An
+    endpoint that fails is not asked again for the rest of the turn: the offline recogniser hears that stretch and
+    the ones after, and `failed` names the failure for the page to show (a fallback is never silent)."""
 
-    def run(samples: np.ndarray, before: str) -> tuple[str, float]:
-        told = " ".join(x for x in (prompt, before[-300:]) if x) or None
-        text, sure = transcriber.samples_heard(samples, told)
+    def __init__(self, offline: Any, prompt: str | None = None, remote: Any = None) -> None:
+        self.offline, self.prompt, self.remote = offline, prompt, remote
+        self.failed: str | None = None
+
+    @property
+    def engine(self) -> str:
+        return str(self.remote.name if self.remote is not None and self.failed is None else self.offline.name)
+
+    def __call__(self, samples: np.ndarray, before: str) -> tuple[str, float]:
+        told = " ".join(x for x in (self.prompt, before[-300:]) if x) or None
+        if self.remote is not None and self.failed is None:
+            try:
+                return str(self.remote.samples_text(samples, told)), 0.0
+            except Exception as e:  # any endpoint failure: the offline recogniser still hears the answer
+                self.failed = short_reason(e)
+                log.warning("transcription endpoint failed on a live turn, heard offline: %s", self.failed)
+        text, sure = self.offline.samples_heard(samples, told)
         return str(text), float(sure)
-
-    return run

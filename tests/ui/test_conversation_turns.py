@@ -16,6 +16,7 @@ from interviewer.index.store import BankIndex
 from interviewer.interview.models import Plan
 from interviewer.service import Service
 from interviewer.settings import get_settings
+from interviewer.testing.fake_openai import FakeOpenAI
 from interviewer.ui.conversation import FIX_IT, NUDGE, SAY_AGAIN, Conversation, mono_16k
 
 pytestmark = pytest.mark.skipif(subprocess.run(["which", "espeak-ng"], capture_output=True).returncode != 0,
@@ -127,3 +128,36 @@ def test_a_turn_heard_unsure_is_not_scored(bank: Bank, built_index: BankIndex, t
     else:
         (box,) = given(out, 6)
         assert box.strip() and FIX_IT in given(out, 3) and given(out, 4) == []
+
+
+SAID = "I would roll back the last deploy and watch the error rate."
+
+
+@pytest.mark.parametrize("endpoint_works", [True, False])
+def test_live_turns_are_heard_by_the_configured_endpoint(
+    bank: Bank, built_index: BankIndex, tmp_path: Path, endpoint_works: bool
+) -> None:
+    """With a transcription endpoint configured, a live turn's stretches go to it, as a recorded answer does; when
+    it fails, the offline recogniser hears the turn and the page says so."""
+    with FakeOpenAI() as server:
+        settings = get_settings().model_copy(deep=True)
+        settings.voice.stt_base_url = server.base_url
+        service = Service(settings, bank=bank, index=built_index)
+        assert service.stt_engine == "openai:whisper-1"
+        session = service.start(Plan(tracks=["python-developer"], level="intermediate", questions=0,
+                                     mode="practice", scenario="production-bug"))  # fmt: skip
+        server.enqueue_transcript(*([SAID] if endpoint_works else [500, 500]))  # the client retries a 500 once
+        out = stream(Conversation(service), session.id, np.concatenate([silence(0.5), speech(SAID, tmp_path),
+                                                                          silence(3)]))  # fmt: skip
+        asked = server.audio_requests("transcriptions")
+        assert len(asked) == (1 if endpoint_works else 2)  # one stretch; after the failure, never asked again
+        assert all(a["body"]["file.filename"] == "stretch.wav" for a in asked)
+        stored = service.load(session.id)
+        assert stored is not None
+        (answer,) = [t for t in stored.turns if t.role == "candidate"]
+        notices = " ".join(given(out, 3))
+        if endpoint_works:
+            assert answer.text == SAID and "endpoint failed" not in notices
+        else:
+            assert "roll" in answer.text.lower() and answer.text != SAID  # Whisper's own words
+            assert "The transcription endpoint failed (InternalServerError" in notices

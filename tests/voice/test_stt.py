@@ -4,6 +4,8 @@ server fails."""
 
 from __future__ import annotations
 
+import io
+import wave
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -16,9 +18,10 @@ from interviewer.evals.voice import edit_distance, normalise
 from interviewer.settings import LLMSettings, Settings, VoiceSettings
 from interviewer.testing.fake_openai import FakeOpenAI, refused_url
 from interviewer.voice import AudioError, Transcript, get_transcriber
-from interviewer.voice.audio import RATE
+from interviewer.voice.audio import RATE, resample
 from interviewer.voice.errors import VoiceError
 from interviewer.voice.stt import OFFLINE, UNSURE, verify_files
+from interviewer.voice.turns import Stretches
 from tests.voice.conftest import EXPECTED_WORD, SENTENCE, espeak, needs_espeak, read_samples, write_wav
 
 
@@ -172,3 +175,44 @@ def test_speech_played_backwards_is_heard_unsure(tmp_path: Path, spoken: Path) -
     backwards = write_wav(tmp_path / "backwards.wav", samples[::-1].copy(), rate)
     result = get_transcriber(_settings(tmp_path)).transcribe(backwards)
     assert result.text and result.notice == UNSURE
+
+
+# --- live turns: each stretch heard by the endpoint -----------------------------------------------------------------
+def _stretch(path: Path) -> np.ndarray:
+    """The recording as a live stretch arrives: 16 kHz float samples in [-1, 1]."""
+    samples, rate = read_samples(path)
+    return (resample(samples, rate) / 32768.0).astype(np.float32)
+
+
+def test_a_live_stretch_goes_to_the_endpoint_as_wav_told_what_came_before(
+    tmp_path: Path, server: FakeOpenAI, spoken: Path
+) -> None:
+    server.enqueue_transcript("and then I would roll back the release.")
+    transcriber = get_transcriber(_settings(tmp_path, server.base_url))
+    stretch = _stretch(spoken)
+    hear = Stretches(transcriber.offline, "Question: what do you do first?", transcriber.remote)
+    assert hear.engine == "openai:whisper-1"
+    assert hear(stretch, "I would check the dashboards") == ("and then I would roll back the release.", 0.0)
+    assert hear.failed is None
+    (request,) = server.audio_requests("transcriptions")
+    assert request["body"]["model"] == "whisper-1" and request["body"]["file.filename"] == "stretch.wav"
+    assert request["body"]["prompt"] == "Question: what do you do first? I would check the dashboards"
+    with wave.open(io.BytesIO(request["body"]["file"])) as w:  # a WAV file the endpoint can read: 16 kHz mono
+        assert (w.getframerate(), w.getnchannels(), w.getsampwidth()) == (RATE, 1, 2)
+        assert w.getnframes() == len(stretch)
+
+
+@pytest.mark.parametrize("failure", [500, ("raw", "<html>not json</html>")])
+def test_a_failing_endpoint_leaves_the_live_turn_to_the_offline_recogniser(
+    tmp_path: Path, server: FakeOpenAI, spoken: Path, failure: object
+) -> None:
+    server.enqueue_transcript(failure, failure)  # type: ignore[arg-type]
+    transcriber = get_transcriber(_settings(tmp_path, server.base_url))
+    stretch = _stretch(spoken)
+    hear = Stretches(transcriber.offline, None, transcriber.remote)
+    text, sure = hear(stretch, "")
+    assert EXPECTED_WORD in normalise(text) and sure < 0  # heard offline, with Whisper's own confidence
+    assert hear.failed is not None and hear.engine == "whisper-tiny.en"
+    asked = len(server.audio_requests("transcriptions"))
+    hear(stretch, text)
+    assert len(server.audio_requests("transcriptions")) == asked  # not asked again in the same turn

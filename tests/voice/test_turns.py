@@ -12,7 +12,7 @@ import pytest
 from interviewer.settings import TurnTakingSettings
 from interviewer.voice.audio import RATE, load_wav
 from interviewer.voice.stt import WhisperTranscriber
-from interviewer.voice.turns import FRAME, Event, Listener, VoiceActivity, end_of_turn, is_open, whisper_stretches
+from interviewer.voice.turns import FRAME, Event, Listener, Stretches, VoiceActivity, end_of_turn, is_open
 
 from .conftest import espeak, needs_espeak
 
@@ -94,7 +94,7 @@ def whisper() -> WhisperTranscriber:
 def _stream(parts: list[np.ndarray], whisper: WhisperTranscriber) -> tuple[list[Event], float]:
     """Feed the parts in 100 ms chunks; returns the events and when the last speech part ended."""
     audio = np.concatenate(parts)
-    listener = Listener(POLICY, whisper_stretches(whisper, QUESTION))
+    listener = Listener(POLICY, Stretches(whisper, QUESTION))
     events = []
     for i in range(0, len(audio), RATE // 10):
         events += listener.feed(audio[i : i + RATE // 10])
