@@ -76,7 +76,9 @@ def _run(settings: Settings, data_dir: Path | None, answers: int, llm: LLMSettin
     items = [i for i in items if i.gold.score is not None and 20 <= len(i.answer.split()) <= 60][:answers]
     waits = []
     with scratch_dir(data_dir) as tmp, tempfile.TemporaryDirectory(prefix="interviewer-voice-") as voices:
-        scratch = settings.model_copy(update={"data_dir": tmp, "llm": llm})
+        # the speech is heard offline in both runs: the LLM run measures the judge's and the policy's round trip
+        voice = settings.voice.model_copy(update={"stt": "offline"})
+        scratch = settings.model_copy(update={"data_dir": tmp, "llm": llm, "voice": voice})
         service = Service(scratch, bank=bank)
         service.warm_up()
         conv = Conversation(service)
