@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from collections import deque
 from dataclasses import dataclass
 from typing import Any
 
@@ -21,7 +22,7 @@ from interviewer.service import Service
 from interviewer.ui import views
 from interviewer.ui.handlers import NO_SESSION, SESSION_ID, _skip, after_turn
 from interviewer.voice.audio import RATE, Audio, resample
-from interviewer.voice.turns import Listener, VoiceActivity
+from interviewer.voice.turns import Event, Listener, VoiceActivity
 
 log = logging.getLogger(__name__)
 
@@ -29,6 +30,8 @@ WORDS_PER_SECOND = 2.6  # how fast the page reads a reply aloud: until then, onl
 NUDGE = "Take your time. If you need a moment, say \u201clet me think\u201d, and I'll wait."
 LISTENING = "Listening\u2026"
 IDLE_S = 600.0  # a listener with no chunk for this long is dropped
+WAIT_S = 0.45  # a chunk's request waits at most this for the chunk to be read: under the page's 0.5 s cadence
+THREAD_IDLE_S = 2.0  # a listener's thread with no chunk for this long ends (the next chunk starts another)
 SAY_AGAIN = "Sorry, I didn't catch that clearly. Could you say it again?"
 FIX_IT = "I'm not sure I heard that right: check the text in the answer box, fix it, and press Send."
 HEARD_OFFLINE = (
@@ -36,6 +39,71 @@ HEARD_OFFLINE = (
     "chat."
 )
 NOTHING_HEARD = "I didn't hear anything, so I'm still listening. Speak when you're ready, or type your answer."
+
+
+class Feeder:
+    """Feeds a listener its chunks in order, on a thread of its own. Gradio keeps only the newest chunk of a stream
+    that arrives while the handler is still busy with an earlier one (`/stream/{event_id}` overwrites the event's
+    data), so a handler that waited for Whisper to hear a stretch, on a busy machine, lost the speech that came
+    meanwhile, and a turn could end in the middle of an answer. Here the handler queues its chunk and waits at most
+    `wait_s` (under the page's half-second cadence) for it to be read; what is not ready then comes back with a
+    later chunk. No chunk is dropped. The thread ends when the turn does, or after `THREAD_IDLE_S` without a chunk
+    (a new one starts with the next)."""
+
+    def __init__(self, listener: Listener, wait_s: float):
+        self.listener, self.wait_s = listener, wait_s
+        self._chunks: deque[np.ndarray] = deque()
+        self._events: list[Event] = []
+        self._queued = self._read = 0
+        self._running = False
+        self._ready = threading.Condition()
+
+    def _run(self) -> None:
+        while True:
+            with self._ready:
+                if not self._chunks and not self.listener.done:
+                    self._ready.wait(THREAD_IDLE_S)
+                if not self._chunks or self.listener.done:
+                    self._running = False
+                    self._ready.notify_all()
+                    return
+                chunk = self._chunks.popleft()
+            try:
+                events = self.listener.feed(chunk)
+            except Exception as e:  # a chunk that cannot be read is skipped, never the whole turn
+                log.error("a microphone chunk could not be read: %s", type(e).__name__)
+                log.debug("chunk failure details", exc_info=True)
+                events = []
+            with self._ready:
+                self._events += events
+                self._read += 1
+                self._ready.notify_all()
+
+    def feed(self, chunk: np.ndarray) -> list[Event]:
+        """Queue the chunk; every event since the last call, once this chunk is read or `wait_s` has passed."""
+        with self._ready:
+            if not self.listener.done:
+                self._chunks.append(chunk)
+                self._queued += 1
+                if not self._running:
+                    self._running = True
+                    threading.Thread(target=self._run, name="listener").start()  # not a daemon: exits cleanly
+                self._ready.notify_all()
+            mine = self._queued
+            self._ready.wait_for(lambda: self._read >= mine or not self._running, timeout=self.wait_s)
+            events, self._events = self._events, []
+        return events
+
+    @property
+    def finished(self) -> bool:
+        """The listener has ended and every event it made has been handed out."""
+        with self._ready:
+            return self.listener.done and not self._running and not self._events
+
+    def close(self) -> None:
+        with self._ready:
+            self._chunks.clear()
+            self._ready.notify_all()
 
 
 @dataclass
@@ -46,6 +114,7 @@ class Live:
     loud: int = 0  # frames in a row of clearly strong speech while the interviewer speaks
     seen: float = 0.0  # monotonic time of the latest chunk
     user: str | None = None  # the account whose session this is (None without accounts)
+    feeder: Feeder | None = None  # reads the chunks in order on its own thread (made on the first chunk)
 
 
 def mono_16k(chunk: Any) -> np.ndarray:
@@ -62,8 +131,9 @@ def mono_16k(chunk: Any) -> np.ndarray:
 class Conversation:
     """One `Live` turn per session, kept here (a listener holds a model's state and audio: not a page value)."""
 
-    def __init__(self, service: Service):
-        self.service = service
+    def __init__(self, service: Service, wait_s: float = WAIT_S):
+        """`wait_s`: how long a chunk's request waits for the chunk to be read (the rest comes with a later one)."""
+        self.service, self.wait_s = service, wait_s
         self._live: dict[str, Live] = {}
         self._lock = threading.Lock()
 
@@ -73,11 +143,14 @@ class Conversation:
         now = time.monotonic()
         with self._lock:
             for sid in [s for s, v in self._live.items() if now - v.seen > IDLE_S]:
-                del self._live[sid]  # a closed tab's microphone: its audio is not kept
+                gone = self._live.pop(sid)  # a closed tab's microphone: its audio is not kept
+                if gone.feeder is not None:
+                    gone.feeder.close()
             live = self._live.get(session_id)
             if live is not None and live.user != user:
                 return None
-            if live is None or live.listener.done:
+            ended = live is not None and live.listener.done and (live.feeder is None or live.feeder.finished)
+            if live is None or ended:
                 if self.service.load(session_id, user) is None:
                     return None
                 live = self._live[session_id] = Live(self.service.listener(session_id, user), user=user)
@@ -107,7 +180,9 @@ class Conversation:
             live.speaking_until = 0.0  # the candidate talks over the interviewer: it stops and listens
             stop = f"{time.monotonic():.3f}"
         status: Any = "Hearing you\u2026" if stop != _skip() else _skip()
-        for event in live.listener.feed(samples):
+        if live.feeder is None:
+            live.feeder = Feeder(live.listener, self.wait_s)
+        for event in live.feeder.feed(samples):
             if event.kind == "status" and event.status == "hearing":
                 status = "Hearing you\u2026"
             elif event.kind == "words":

@@ -4,6 +4,7 @@ when the turn-taking policy says it is over, the reply read aloud, and a barge-i
 from __future__ import annotations
 
 import subprocess
+import time
 import wave
 from pathlib import Path
 from typing import Any
@@ -27,6 +28,7 @@ ANSWER = (
     "and roll it back if the errors started with it."
 )
 RATE = 22050
+IN_STEP = 60.0  # each chunk's request waits until its chunk is read, so the outputs line up with the audio
 
 
 def speech(text: str, tmp_path: Path) -> np.ndarray:
@@ -60,7 +62,7 @@ def service(bank: Bank, built_index: BankIndex) -> Service:
 def test_an_answer_is_sent_when_it_is_over_and_the_reply_read_aloud(service: Service, tmp_path: Path) -> None:
     session = service.start(Plan(tracks=["python-developer"], level="intermediate", questions=0, mode="practice",
                                  scenario="production-bug"))  # fmt: skip
-    conv = Conversation(service)
+    conv = Conversation(service, wait_s=IN_STEP)
     first, then = ANSWER.split(", look")
     said = [silence(0.5), speech(first + ".", tmp_path), silence(1.0), speech("I'd look" + then, tmp_path), silence(3)]
     out = stream(conv, session.id, np.concatenate(said))
@@ -91,7 +93,7 @@ def test_an_answer_is_sent_when_it_is_over_and_the_reply_read_aloud(service: Ser
 
 def test_silence_gets_one_nudge_and_no_turn(service: Service) -> None:
     session = service.start(Plan(tracks=["python-developer"], level="intermediate", questions=1, mode="practice"))
-    conv = Conversation(service)
+    conv = Conversation(service, wait_s=IN_STEP)
     out = stream(conv, session.id, silence(service.settings.voice.turns.nudge_after_s + 2), speak=False)
     assert given(out, 5).count(NUDGE) == 1
     stored = service.load(session.id)
@@ -106,7 +108,7 @@ def test_chunks_from_the_browser_become_16k_mono() -> None:
 
 
 def test_without_a_session_it_says_so(service: Service) -> None:
-    out = Conversation(service).listen((RATE, silence(0.5)), "", True)
+    out = Conversation(service, wait_s=IN_STEP).listen((RATE, silence(0.5)), "", True)
     assert "Start an interview first" in out[3]
 
 
@@ -119,7 +121,8 @@ def test_a_turn_heard_unsure_is_not_scored(bank: Bank, built_index: BankIndex, t
     service = Service(settings, bank=bank, index=built_index)
     session = service.start(Plan(tracks=["python-developer"], level="intermediate", questions=1, mode="practice"))
     backwards = speech("I would check the dashboards for the error rate and roll back the last release.", tmp_path)
-    out = stream(Conversation(service), session.id, np.concatenate([silence(0.5), backwards[::-1], silence(3.0)]))
+    conv = Conversation(service, wait_s=IN_STEP)
+    out = stream(conv, session.id, np.concatenate([silence(0.5), backwards[::-1], silence(3.0)]))
     stored = service.load(session.id)
     assert stored is not None and not [t for t in stored.turns if t.role == "candidate"]
     assert given(out, 0) == []  # the chat never changed
@@ -147,8 +150,8 @@ def test_live_turns_are_heard_by_the_configured_endpoint(
         session = service.start(Plan(tracks=["python-developer"], level="intermediate", questions=0,
                                      mode="practice", scenario="production-bug"))  # fmt: skip
         server.enqueue_transcript(*([SAID] if endpoint_works else [500, 500]))  # the client retries a 500 once
-        out = stream(Conversation(service), session.id, np.concatenate([silence(0.5), speech(SAID, tmp_path),
-                                                                          silence(3)]))  # fmt: skip
+        said = np.concatenate([silence(0.5), speech(SAID, tmp_path), silence(3)])
+        out = stream(Conversation(service, wait_s=IN_STEP), session.id, said)
         asked = server.audio_requests("transcriptions")
         assert len(asked) == (1 if endpoint_works else 2)  # one stretch; after the failure, never asked again
         assert all(a["body"]["file.filename"] == "stretch.wav" for a in asked)
@@ -161,3 +164,25 @@ def test_live_turns_are_heard_by_the_configured_endpoint(
         else:
             assert "roll" in answer.text.lower() and answer.text != SAID  # Whisper's own words
             assert "The transcription endpoint failed (InternalServerError" in notices
+
+
+def test_no_chunk_is_lost_when_requests_return_before_their_chunk_is_read(service: Service, tmp_path: Path) -> None:
+    """Gradio keeps only the newest chunk that arrives while the handler is busy, so the handler must not wait for
+    Whisper: here every request returns at once (wait_s=0), far faster than the chunks can be read, and the whole
+    answer is still heard, in order, and sent once; the events come back with later requests."""
+    session = service.start(Plan(tracks=["python-developer"], level="intermediate", questions=0, mode="practice",
+                                 scenario="production-bug"))  # fmt: skip
+    conv = Conversation(service, wait_s=0.0)
+    out = stream(conv, session.id, np.concatenate([silence(0.5), speech(ANSWER, tmp_path), silence(3)]))
+    for _ in range(600):  # keep the microphone open (silence) until the turn has come back
+        if given(out, 4):
+            break
+        out.append(conv.listen((RATE, silence(0.5)), session.id, True))
+        time.sleep(0.05)
+    (said,) = given(out, 4)
+    assert said.strip()
+    stored = service.load(session.id)
+    assert stored is not None
+    (answer,) = [t for t in stored.turns if t.role == "candidate"]
+    words = answer.text.lower()
+    assert "dashboard" in words and "roll" in words and words.index("dashboard") < words.index("roll"), answer.text
