@@ -87,6 +87,14 @@ class Params:
     # GIL, I/O and CPU points): chosen on dev from 0.5/0.6/0.8 (wrong sentences quoted 30 -> 28, plain-words ones 17
     # -> 12, covered points told to add 0.101 -> 0.110); on test wrong quotes 28 -> 20, Spearman 0.653 -> 0.676.
     veto_shared: float = 0.5
+    # ... and a span that earns a bank point only "partial" (near its topic, not close enough for "covered") covers
+    # nothing where P(contradicts) is at least this: "Honestly I'd just print everything to stdout, including the
+    # full request bodies with card numbers" was partial credit for structured JSON logs (the reader: 0.93
+    # contradicts). Chosen on dev from 0.7/0.8/0.9/0.95/off (2026-12-06) as the best objective that keeps
+    # key_point_f1 and Spearman: wrong sentences quoted 40 -> 32, key_point_f1 0.777 -> 0.780, covered points told
+    # to add (or to say plainly) 0.080 -> 0.085. Test, once: wrong quoted 36 -> 30, key_point_f1 0.785 -> 0.791,
+    # confidently wrong above 3.5 10 -> 9, nothing worse (scoring and plain-words answers together).
+    veto_partial: float = 0.9
     veto_contra: float = 1.1  # P(states) at least this (and above P(contradicts)): no contradiction
     veto_contra_negated: float = 1.1  # ... the same, only for a span that carries a negation (off, see below)
     veto_flag: float = 1.1  # P(contradicts the red flag) at least this (and above P(states)): no red flag

@@ -214,7 +214,8 @@ def second_opinion(
 ) -> Reading:  # fmt: skip
     """The answer reader (`scoring/reader/`) reads each verdict's own span against its claim, and overrules it:
     - a span quoted as covering a point that the reader says contradicts it is not evidence (the point is missing),
-      and when the reader is sure (`convict`), it is quoted as that point's contradiction;
+      and when the reader is sure (`convict`), it is quoted as that point's contradiction (for a bank point: where
+      the span covers several points, `veto_shared`, or earns only "partial", `veto_partial`);
     - a contradiction the reader says states the point, or does not say contradicts it (`contra_min`), is dropped
       (no false accusation);
     - a red flag whose span the reader says says the right thing (contradicts the flag), or does not say makes it
@@ -235,7 +236,8 @@ def second_opinion(
         q = p.ref if key_points[j].derived else p
         if v.span is not None and v.verdict != "missing":
             many = shared[v.span.start] >= 2 and not key_points[j].derived
-            if min(q.veto_cover, q.convict) <= 1 or (many and p.veto_shared <= 1):
+            partial = v.verdict == "partial" and p.veto_partial <= 1 and not key_points[j].derived
+            if min(q.veto_cover, q.convict) <= 1 or (many and p.veto_shared <= 1) or partial:
                 asks.append(("shared" if many else "cover", j, spans.index(v.span)))
         if v.contradiction is not None:
             if min(q.veto_contra, p.veto_contra_negated, p.veto_context_contra) <= 1 or q.contra_min > 0:
@@ -294,7 +296,12 @@ def second_opinion(
             barred.add(i)
         elif (
             what in ("cover", "shared")
-            and co >= (min(q.veto_cover, p.veto_shared) if what == "shared" else q.veto_cover)
+            and co
+            >= min(
+                p.veto_shared if what == "shared" else 1.1,
+                p.veto_partial if v.verdict == "partial" and not key_points[j].derived else 1.1,
+                q.veto_cover,
+            )
             and co > st
             and kg.cos_right[i, j] < q.veto_sure
             and (q.veto_negations or not (negations(spans[i].text) and negations(key_points[j].text)))

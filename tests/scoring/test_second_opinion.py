@@ -180,3 +180,25 @@ def test_a_point_the_reader_reads_as_said_is_asked_for_plainly_not_as_missing(em
     assert hinted.key_points[0].close == answer and plain.key_points[0].close is None
     assert any(i.startswith("Make this point in so many words") and answer in i for i in hinted.feedback.improvements)
     assert any(i.startswith("Add this point") for i in plain.feedback.improvements)
+
+
+PRINT_EVERYTHING = (
+    "Honestly I'd just print everything to stdout, including the full request bodies with card numbers, so we can "
+    "debug anything later."
+)
+
+
+def test_partial_credit_goes_where_the_reader_reads_the_opposite(bank: Bank, embedder: LocalMiniLM) -> None:
+    """A span near a point's topic, not close enough for "covered", earns no partial credit when the reader reads it
+    as the point's opposite (`veto_partial`)."""
+    rubric = rubric_for(bank, "pyd-observability")
+    point = next(k for k in rubric.key_points if k.id == "structured-logs-correlation")
+    reader = table({("print everything", point.text[:20]): (0.01, 0.93, 0.06)})
+    off = OfflineScorer(embedder, dataclasses.replace(PARAMS, veto_partial=1.1), reader=reader)
+    assert _verdict(off.score(rubric, PRINT_EVERYTHING), "structured-logs-correlation") == "partial"  # topic alone
+    on = OfflineScorer(embedder, PARAMS, reader=reader).score(rubric, PRINT_EVERYTHING)
+    kp = next(k for k in on.key_points if k.id == "structured-logs-correlation")
+    assert kp.verdict == "missing" and kp.evidence is None and kp.unclear and "print everything" in kp.unclear
+    unsure = table({("print everything", point.text[:20]): (0.3, 0.6, 0.1)})
+    kept = OfflineScorer(embedder, PARAMS, reader=unsure).score(rubric, PRINT_EVERYTHING)
+    assert _verdict(kept, "structured-logs-correlation") == "partial"  # under the bar: the rules' verdict stands
