@@ -46,9 +46,9 @@ class Feeder:
     that arrives while the handler is still busy with an earlier one (`/stream/{event_id}` overwrites the event's
     data), so a handler that waited for Whisper to hear a stretch, on a busy machine, lost the speech that came
     meanwhile, and a turn could end in the middle of an answer. Here the handler queues its chunk and waits at most
-    `wait_s` (under the page's half-second cadence) for it to be read; what is not ready then comes back with a
-    later chunk. No chunk is dropped. The thread ends when the turn does, or after `THREAD_IDLE_S` without a chunk
-    (a new one starts with the next)."""
+    `wait_s` (under the page's half-second cadence) for it to be read, or for new words to show; what is not ready
+    then comes back with a later chunk. No chunk is dropped. The thread ends when the turn does, or after
+    `THREAD_IDLE_S` without a chunk (a new one starts with the next)."""
 
     def __init__(self, listener: Listener, wait_s: float):
         self.listener, self.wait_s = listener, wait_s
@@ -90,7 +90,11 @@ class Feeder:
                     threading.Thread(target=self._run, name="listener").start()  # not a daemon: exits cleanly
                 self._ready.notify_all()
             mine = self._queued
-            self._ready.wait_for(lambda: self._read >= mine or not self._running, timeout=self.wait_s)
+
+            def ready() -> bool:  # this chunk is read, or new words are heard: shown at once, not a chunk later
+                return self._read >= mine or not self._running or any(e.kind == "words" for e in self._events)
+
+            self._ready.wait_for(ready, timeout=self.wait_s)
             events, self._events = self._events, []
         return events
 

@@ -25,16 +25,21 @@ SPOKEN = (
 
 
 def microphone(folder: Path, silence_s: float) -> Path:
-    """What the fake microphone plays, looped by chromium: a second of silence, the answer, then `silence_s`."""
+    """What the fake microphone plays, looped by chromium: a second of silence, the answer (with a half-second pause
+    after "roll back the release," as a person takes a breath: the words heard so far show before the answer is
+    over), then `silence_s`."""
     _need("espeak-ng", "espeak-ng")
     out = folder / f"microphone-{silence_s:g}.wav"
     if out.exists():
         return out
-    said = folder / "said.wav"
-    subprocess.run(["espeak-ng", "-s", "150", "-w", str(said), SPOKEN], check=True)
-    with wave.open(str(said)) as w:
-        rate, speech = w.getframerate(), np.frombuffer(w.readframes(w.getnframes()), dtype="<i2")
-    looped = np.concatenate([np.zeros(rate, "<i2"), speech, np.zeros(int(silence_s * rate), "<i2")])
+    parts = []
+    for n, text in enumerate(SPOKEN.split(", then ")):
+        said = folder / f"said-{n}.wav"
+        subprocess.run(["espeak-ng", "-s", "150", "-w", str(said), ("then " if n else "") + text], check=True)
+        with wave.open(str(said)) as w:
+            rate, speech = w.getframerate(), np.frombuffer(w.readframes(w.getnframes()), dtype="<i2")
+        parts += [speech, np.zeros(rate // 2, "<i2")]
+    looped = np.concatenate([np.zeros(rate, "<i2"), *parts[:-1], np.zeros(int(silence_s * rate), "<i2")])
     with wave.open(str(out), "wb") as w:
         w.setnchannels(1)
         w.setsampwidth(2)
