@@ -17,6 +17,8 @@ from interviewer.interview.report import build_report, report_paths, to_html, to
 from interviewer.scoring.models import AnswerScore
 from interviewer.settings import Settings
 
+QUIT = {"/quit", "/exit", "quit", "exit"}  # end a terminal interview, as Ctrl-D does
+
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("practice", help="a mock interview in the terminal (interactive, or scripted with --answers)")
@@ -108,7 +110,7 @@ def cmd_practice(args: argparse.Namespace, settings: Settings) -> int:
     service.warm_up()  # load the model and embed the rubrics now, so every turn is quick
     session = service.start(plan)
     if not args.json:
-        print(f"Session {session.id} (engine: {service.engine})")
+        print(f"Session {session.id} (engine: {service.engine}); type /quit or press Ctrl-D to end with the report")
         _print_turns(session.turns)
     lines = args.answers.read_text(encoding="utf-8", errors="replace").splitlines() if args.answers else None
     source = iter(lines) if lines is not None else None
@@ -119,6 +121,8 @@ def cmd_practice(args: argparse.Namespace, settings: Settings) -> int:
             break
         if source is not None and not args.json:
             print(f"\nYou: {text}")
+        if text.strip().lower() in QUIT:  # typed to end, never an answer; what was answered is kept
+            break
         session, result = service.reply(session.id, text.replace("\\n", "\n"))
         if result.notice and not args.json:
             print(f"  [{result.notice}]")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 from collections import Counter
 from pathlib import Path
 
@@ -41,6 +42,17 @@ def register(sub: argparse._SubParsersAction) -> None:
         default="",
         metavar="FOLDER=SHARE,...",
         help="keep only this share of an --extra folder's 'neither' pairs, e.g. negation=0.3 (default: all)",
+    )
+    t.add_argument(
+        "--answers",
+        action="store_true",
+        help="also learn from the labelled answers of half the dev questions (evals/: no span states a point "
+        "labelled missing or a flag not labelled; the other half chooses between readers)",
+    )
+    t.add_argument(
+        "--answer-groups",
+        action="store_true",
+        help="with --answers: also learn that some span near a point labelled covered (or a flag labelled) states it",
     )
     t.add_argument("--epochs", type=int, help="passes over the data (default: the card's)")
     t.add_argument("--out", type=Path, help="folder for the model and its card (default: the package)")
@@ -119,10 +131,26 @@ def cmd_train(args: argparse.Namespace, settings: Settings) -> int:
     if unknown:
         raise ValueError(f"--extra: no such folder of pairs: {', '.join(unknown)} (known: {', '.join(EXTRA)})")
     keep = _shares(args.neither_keep, extra)
-    data = tr.corpus(bank, args.pairs, path, cross=args.semeval_cross, extra=extra, neither_keep=keep)
+    answers, groups = None, None
+    if args.answers:
+        from interviewer.evals.scoring import load_labelled
+        from interviewer.scoring.reader.dataset import answer_groups, answer_pairs, reader_half
+        from interviewer.scoring.training import embedder
+
+        labelled = [
+            a
+            for folder in (settings.evals_dir / "scoring", settings.evals_dir / "plain-words")
+            for a in load_labelled(folder, "dev")
+            if reader_half(a.question_id) == "a"
+        ]
+        answers = answer_pairs(labelled, bank, embedder({}))
+        groups = answer_groups(labelled, bank, embedder({})) if args.answer_groups else None
+    data = tr.corpus(bank, args.pairs, path, cross=args.semeval_cross, extra=extra, neither_keep=keep, answers=answers)
     print(json.dumps(data.counts(), indent=1))
     done = tr.timed("training")
-    model, tok = tr.fit(data.train, epochs=args.epochs or tr.EPOCHS)
+    if groups:
+        print(f"{len(groups)} groups of answer spans, one of which states its claim", file=sys.stderr)
+    model, tok = tr.fit(data.train, epochs=args.epochs or tr.EPOCHS, groups=groups)
     minutes = done() / 60
     if args.checkpoint:
         model.save_pretrained(args.checkpoint)

@@ -204,8 +204,9 @@ def to_markdown(report: dict[str, Any]) -> str:
         for s in report["scenario"]["stages"]:
             lines += _md_item(f"### Stage: {_md(s['stage'])}", s)
     lines += ["## Competencies", ""] + [f"- {_md(c)}: {_fmt(v)}" for c, v in report["competencies"].items()] + [""]
-    lines += ["## Strengths", ""] + [f"- {_md(s)}" for s in report["strengths"]] + [""]
-    lines += ["## To improve", ""] + [f"- {_md(s)}" for s in report["improvements"]] + [""]
+    for title, key in (("Strengths", "strengths"), ("To improve", "improvements")):
+        if report[key]:  # no empty heading when no answer was scored (as the HTML report)
+            lines += [f"## {title}", ""] + [f"- {_md(s)}" for s in report[key]] + [""]
     d = report["delivery"]
     pace = f", {d['words_per_minute']:.0f} words per minute" if d.get("words_per_minute") else ""
     if d.get("talk_seconds"):

@@ -100,3 +100,16 @@ def test_the_terminal_shows_feedback_per_turn_and_writes_the_report(
     saved = out.split("Report saved: ")[1].split("\n")[0]
     md, html = saved.split(" and ")
     assert Path(md).read_text().startswith("# Interview report") and "<svg" in Path(html).read_text()
+
+
+def test_quit_ends_the_terminal_interview_with_the_report(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Typing "/quit" is a command, not a candidate question for the interviewer to answer: the interview ends there,
+    what was answered is kept, and no empty Strengths or To improve heading is printed."""
+    answers = tmp_path / "answers.txt"
+    answers.write_text("I don't know\n/quit\nthis line is never read\n")
+    assert main(["practice", "--questions", "1", "--seed", "3", "--answers", str(answers)]) == 0
+    out = capsys.readouterr().out
+    assert "type /quit or press Ctrl-D" in out
+    assert "You: /quit" in out and "this line is never read" not in out
+    assert "recruiter" not in out.split("You: /quit")[1]  # no reply to the command
+    assert "Score: skipped" in out and "## Strengths" not in out and "## To improve" not in out

@@ -171,6 +171,7 @@ def test_an_unanswered_question_is_not_a_zero(interviewer: Interviewer, bank: Ba
     report = build_report(bank, session)
     assert report["questions"][0]["score"] is None and report["competencies"] == {}
     assert report["overall"] is None and "not scored" in to_html(report)
+    assert "## Strengths" not in to_markdown(report) and "## To improve" not in to_markdown(report)  # no empty heading
     interviewer.reply(session, "I don't know")
     skipped = build_report(bank, session)
     assert skipped["questions"][0]["unscored_reason"] == "skipped"

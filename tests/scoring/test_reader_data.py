@@ -167,3 +167,90 @@ def test_training_reads_the_shipped_folders_and_measures_on_all(bank: Bank) -> N
     assert {p.span for p in shipped.test} & negation  # the test items' negation pairs are held out
     tried = corpus(bank, DEFAULT_PAIRS, None, extra=("contrast", "fragments", "cross", "negation"))
     assert {p.span for p in tried.train} & negation and len(tried.test) == len(shipped.test)
+
+
+def test_answer_pairs_follow_the_gold_labels(bank: Bank) -> None:
+    """No span states a point labelled missing or a flag not labelled; covered points and labelled flags give no
+    pairs, wrong spans are read against every key point, and only half the dev questions train."""
+    from interviewer.evals.scoring import Gold, Labelled
+    from interviewer.scoring.reader.dataset import NOT_STATES, answer_pairs, bank_items, claim_text, reader_half
+    from interviewer.scoring.training import embedder
+
+    item, _, checks = next((i, q, c) for i, q, c in bank_items(bank) if i == "pyd-gil-concurrency")
+    points = [c for kind, c in checks if kind == "key_point"]
+    flags = [c for kind, c in checks if kind == "red_flag"]
+    answer = (
+        "Threads run Python bytecode in parallel on all cores, so threading is best for CPU work. "
+        "I would use asyncio for lots of network calls. Honestly I have not measured any of it."
+    )
+    gold = Gold(
+        key_points={points[0].id: "missing", **{p.id: "covered" for p in points[1:]}},
+        red_flags=[flags[0].id],
+        injection=False,
+        score=2.0,
+        band="poor",
+    )
+    wrong = "Threads run Python bytecode in parallel on all cores, so threading is best for CPU work."
+    a = Labelled(id="x", question_id=item, kind="wrong", answer=answer, wrong_spans=[wrong], gold=gold)
+    pairs = answer_pairs([a], bank, embedder({}), per_claim=2)
+    claims = {p.claim for p in pairs}
+    assert all(p.label == NOT_STATES and p.origin == "eval" and p.item == item for p in pairs)
+    assert claim_text(points[0].text, "key_point") in claims
+    assert claim_text(flags[0].text, "red_flag") not in claims  # the answer is labelled with it
+    assert {claim_text(f.text, "red_flag") for f in flags[1:]} <= claims
+    assert all(p.span in answer for p in pairs)
+    covered = {claim_text(p.text, "key_point") for p in points[1:]}
+    assert {p.claim for p in pairs if p.span != wrong} & covered == set()  # only the wrong span is read against them
+    assert {p.claim for p in pairs if p.span == wrong} >= covered
+    assert not answer_pairs(
+        [a.model_copy(update={"gold": gold.model_copy(update={"unscored_reason": "gibberish"})})], bank, embedder({})
+    )
+    halves = {reader_half(q) for q, *_ in bank_items(bank)}
+    assert halves == {"a", "b"}
+
+
+def test_a_not_states_pair_only_pushes_down_states() -> None:
+    torch = pytest.importorskip("torch")
+    from interviewer.scoring.reader.train import pair_loss
+
+    # Two readings of one pair that give "states" the same probability: the partial label cannot tell them apart.
+    contra = torch.log(torch.tensor([[0.1, 0.8, 0.1]]))
+    neither = torch.log(torch.tensor([[0.1, 0.1, 0.8]]))
+    sure = torch.log(torch.tensor([[0.9, 0.05, 0.05]]))
+    assert abs(pair_loss(contra, ["not-states"]).item() - pair_loss(neither, ["not-states"]).item()) < 1e-6
+    assert abs(pair_loss(contra, ["not-states"]).item() + torch.log(torch.tensor(0.9)).item()) < 1e-5
+    assert pair_loss(sure, ["not-states"]).item() > 2.0
+    assert pair_loss(contra, ["contradicts"]).item() < pair_loss(neither, ["contradicts"]).item()
+    mixed = pair_loss(torch.cat([contra, sure]), ["not-states", "states"])
+    assert abs(mixed.item() - (pair_loss(contra, ["not-states"]) + pair_loss(sure, ["states"])).item() / 2) < 1e-5
+
+
+def test_answer_groups_hold_the_spans_near_a_covered_point(bank: Bank) -> None:
+    from interviewer.evals.scoring import Gold, Labelled
+    from interviewer.scoring.reader.dataset import answer_groups, bank_items, claim_text
+    from interviewer.scoring.training import embedder
+
+    item, _, checks = next((i, q, c) for i, q, c in bank_items(bank) if i == "pyd-gil-concurrency")
+    points = [c for kind, c in checks if kind == "key_point"]
+    flags = [c for kind, c in checks if kind == "red_flag"]
+    answer = "Only one thread runs Python bytecode at a time. For CPU work I use processes. I like tea."
+    gold = Gold(
+        key_points={points[0].id: "covered", **{p.id: "missing" for p in points[1:]}},
+        red_flags=[flags[0].id],
+        injection=False,
+        score=5.0,
+        band="adequate",
+    )
+    a = Labelled(id="x", question_id=item, kind="adequate", answer=answer, gold=gold)
+    groups = answer_groups([a], bank, embedder({}), per_claim=2)
+    assert {g.claim for g in groups} == {claim_text(points[0].text, "key_point"), claim_text(flags[0].text, "red_flag")}
+    assert all(len(g.spans) == 2 and all(s in answer for s in g.spans) for g in groups)
+
+
+def test_a_group_needs_only_one_span_that_states_its_claim() -> None:
+    torch = pytest.importorskip("torch")
+    from interviewer.scoring.reader.train import some_span_loss
+
+    one = torch.log(torch.tensor([[0.95, 0.03, 0.02], [0.01, 0.01, 0.98], [0.02, 0.9, 0.08]]))
+    none = torch.log(torch.tensor([[0.05, 0.05, 0.9], [0.01, 0.01, 0.98], [0.02, 0.9, 0.08]]))
+    assert some_span_loss(one).item() < 0.1 < 1.0 < some_span_loss(none).item()

@@ -9,10 +9,10 @@ check` validates them against the bank.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field
@@ -20,6 +20,9 @@ from pydantic import BaseModel, ConfigDict, Field
 from interviewer.bank.loader import Bank
 from interviewer.bank.models import Check as BankCheck
 from interviewer.bank.models import ItemRef, KeyPoint
+
+if TYPE_CHECKING:
+    from interviewer.evals.scoring import Labelled
 
 Label = Literal["states", "contradicts", "neither"]
 LABELS: tuple[Label, ...] = ("states", "contradicts", "neither")
@@ -245,4 +248,104 @@ def other_item_negatives(pairs: list[Pair], per_claim: int, seed: int) -> list[P
     for claim, item in claims:
         others = [p for p in rng.sample(pool, min(len(pool), per_claim * 4)) if p.item != item][:per_claim]
         out += [Pair(o.span, claim, "neither", item, "augmented") for o in others]
+    return out
+
+
+# --- pairs from the labelled answers (`evals/`) --------------------------------------------------------------
+NOT_STATES = "not-states"  # a partial label: contradicts or neither, which one the gold labels do not say
+ANSWER_SPANS_PER_CLAIM = 3  # per (answer, claim): the spans nearest the claim, the ones the scorer would weigh
+
+
+def reader_half(question_id: str) -> str:
+    """The dev questions in two halves, fixed by a hash of the id: the answers of half `a` train the reader, those of
+    half `b` choose between readers (the test questions are never read)."""
+    import hashlib
+
+    return "b" if int(hashlib.sha256(("reader:" + question_id).encode()).hexdigest(), 16) % 2 else "a"
+
+
+def answer_pairs(
+    labelled: list[Labelled], bank: Bank, embed: Callable[[list[str]], Any], per_claim: int = ANSWER_SPANS_PER_CLAIM
+) -> list[Pair]:
+    """(span, claim, "not-states") pairs from labelled answers, by the rule the gold labels imply: no sentence or
+    clause of an answer states a key point the answer is labelled as missing, or a red flag it is not labelled with,
+    and no verbatim wrong span (`wrong_spans`) states any key point of its question. Which of contradicts or neither
+    it is, the labels do not say, so the loss only takes probability away from "states" (`train.fit`). Spans are
+    cut as the scorer cuts answers (`text.sentences`); for each claim the `per_claim` nearest by cosine, the ones
+    the scorer weighs. Written after the reader quoted wrong sentences of real answers as evidence (28 on the test
+    split) and read same-topic sentences as red flags ("I use a context manager whenever something has to be
+    cleaned up" as "suggests try/finally or manual close() everywhere", 0.96)."""
+    import numpy as np
+
+    from interviewer.scoring.text import sentences
+
+    checks: dict[str, list[tuple[str, BankCheck]]] = {item: cs for item, _, cs in bank_items(bank)}
+    out: list[Pair] = []
+    for a in labelled:
+        item = a.question_id
+        own = list(checks.get(item, []))
+        if "/" in item:  # a scenario stage: the scenario's own red flags apply too
+            own += checks.get(item.split("/")[0], [])
+        if not own or a.gold.unscored_reason:
+            continue
+        spans = list(dict.fromkeys(s.text for s in sentences(a.answer)))
+        if not spans:
+            continue
+        claims = []
+        for kind, c in own:
+            if (kind == "key_point" and a.gold.key_points.get(c.id) == "missing") or (
+                kind == "red_flag" and c.id not in a.gold.red_flags
+            ):
+                claims.append(claim_text(c.text, kind))
+        if claims:
+            sv, cv = embed(spans), embed(claims)
+            sims = cv @ sv.T
+            for ci, claim in enumerate(claims):
+                for si in np.argsort(-sims[ci])[:per_claim]:
+                    out.append(Pair(spans[si], claim, NOT_STATES, item, "eval"))  # type: ignore[arg-type]
+        wrong = [w for w in a.wrong_spans if w.strip()]
+        for kind, c in own:
+            if kind == "key_point":
+                out += [Pair(w, claim_text(c.text, kind), NOT_STATES, item, "eval") for w in wrong]  # type: ignore[arg-type]
+    return list({(p.span, p.claim): p for p in out}.values())
+
+
+@dataclass(frozen=True)
+class Group:
+    """Spans of one answer of which at least one states `claim` (which one, the gold labels do not say)."""
+
+    spans: tuple[str, ...]
+    claim: str
+    item: str
+
+
+def answer_groups(
+    labelled: list[Labelled], bank: Bank, embed: Callable[[list[str]], Any], per_claim: int = 4
+) -> list[Group]:
+    """For every key point an answer is labelled as covering, and every red flag it is labelled with, the
+    `per_claim` spans nearest the claim: one of them (or more) states it. Beside `answer_pairs`, which only take
+    "states" away, these give it where the gold labels say it is due."""
+    import numpy as np
+
+    from interviewer.scoring.text import sentences
+
+    checks: dict[str, list[tuple[str, BankCheck]]] = {item: cs for item, _, cs in bank_items(bank)}
+    out: list[Group] = []
+    for a in labelled:
+        item = a.question_id
+        own = list(checks.get(item, [])) + (checks.get(item.split("/")[0], []) if "/" in item else [])
+        spans = list(dict.fromkeys(s.text for s in sentences(a.answer)))
+        if not own or not spans or a.gold.unscored_reason or a.gold.injection:
+            continue
+        claims = [
+            claim_text(c.text, kind)
+            for kind, c in own
+            if (kind == "key_point" and a.gold.key_points.get(c.id) == "covered")
+            or (kind == "red_flag" and c.id in a.gold.red_flags)
+        ]
+        if claims:
+            sims = embed(claims) @ embed(spans).T
+            for ci, claim in enumerate(claims):
+                near = tuple(spans[si] for si in np.argsort(-sims[ci])[:per_claim])
+                out.append(Group(near, claim, item))
     return out

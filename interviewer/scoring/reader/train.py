@@ -21,7 +21,9 @@ from interviewer.bank.loader import Bank
 from interviewer.scoring.reader.dataset import (
     FLAG_PREFIX,
     LABELS,
+    NOT_STATES,
     TRAINED,
+    Group,
     Pair,
     augment,
     bank_pairs,
@@ -39,6 +41,8 @@ BATCH = 32
 AUGMENT_RATE = 0.5
 NEGATIVES_PER_CLAIM = 3
 SEMEVAL_LABELS = {"correct": "states", "contradictory": "contradicts", "irrelevant": "neither"}
+GROUP_WEIGHT = 0.3  # of one group's loss (`some_span_loss`) beside a batch's mean loss
+ANSWER_REPEATS = 2  # the answer pairs (`--answers`) are few (about 1,500) and the kind the verdicts turn on
 CROSS_CLAIMS = 3  # per SemEval question: correct answers that stand in for the reference (`semeval_cross_pairs`)
 CROSS_PER_LABEL = {"states": 4, "contradicts": 4, "neither": 2}  # answers read against each of them
 
@@ -125,6 +129,7 @@ def corpus(
     cross: bool = False,
     extra: tuple[str, ...] = TRAINED,
     neither_keep: dict[str, float] | None = None,
+    answers: list[Pair] | None = None,
 ) -> Corpus:
     """Training pairs from the dev items of the main files and the `extra` folders (less the share of `neither`
     pairs that `neither_keep` drops, see `thinned`); held-out pairs from the test items of every folder."""
@@ -134,6 +139,7 @@ def corpus(
     flags = [p for p in dev if p.claim.startswith(FLAG_PREFIX)]  # the harder half: a second spoken copy of each
     train = dev + augment(dev, AUGMENT_RATE, SEED) + augment(flags, AUGMENT_RATE, SEED + 1)
     train += other_item_negatives(dev, NEGATIVES_PER_CLAIM, SEED)
+    train += (answers or []) * ANSWER_REPEATS
     if semeval_path is not None:
         train += semeval_pairs(semeval_path) + (semeval_cross_pairs(semeval_path) if cross else [])
     return Corpus(train, test)
@@ -158,8 +164,37 @@ def _batches(pairs: list[Pair], rng: random.Random) -> list[list[int]]:
     return batches
 
 
-def fit(pairs: list[Pair], epochs: int = EPOCHS, seed: int = SEED, lr: float = LR) -> tuple[Any, Any]:
-    """Fine-tune the cross-encoder; returns (model, tokenizer)."""
+def pair_loss(logits: Any, labels: list[str]) -> Any:
+    """Mean loss of a batch: cross-entropy (label smoothing 0.05) for a labelled pair; for a "not-states" pair
+    (`dataset.answer_pairs`) only the probability given to "states" counts, -log(P(contradicts) + P(neither)), as
+    its gold labels do not say which of the two it is."""
+    import torch
+
+    partial = torch.tensor([label == NOT_STATES for label in labels])
+    y = torch.tensor([0 if label == NOT_STATES else LABELS.index(label) for label in labels])
+    full = torch.nn.functional.cross_entropy(logits, y, label_smoothing=0.05, reduction="none")
+    logp = torch.log_softmax(logits, dim=-1)
+    return torch.where(partial, -torch.logsumexp(logp[:, 1:], dim=-1), full).mean()
+
+
+def some_span_loss(logits: Any) -> Any:
+    """Loss for a group of spans of which at least one states the claim (`dataset.answer_groups`): -log of the
+    noisy-OR of their P(states), so that any one span may carry the point."""
+    import torch
+
+    p = torch.softmax(logits, dim=-1)[:, 0]
+    return -torch.log(1 - torch.prod(1 - p) + 1e-6)
+
+
+def fit(
+    pairs: list[Pair],
+    epochs: int = EPOCHS,
+    seed: int = SEED,
+    lr: float = LR,
+    groups: list[Group] | None = None,
+) -> tuple[Any, Any]:
+    """Fine-tune the cross-encoder; returns (model, tokenizer). With `groups`, each step also reads one group of
+    spans of which one states its claim (`some_span_loss`, weight GROUP_WEIGHT)."""
     import torch
     from tqdm import tqdm
     from transformers import AutoModelForSequenceClassification, AutoTokenizer, get_linear_schedule_with_warmup
@@ -175,7 +210,6 @@ def fit(pairs: list[Pair], epochs: int = EPOCHS, seed: int = SEED, lr: float = L
     steps = epochs * ((len(pairs) + BATCH - 1) // BATCH)
     opt = torch.optim.AdamW(model.parameters(), lr=lr, weight_decay=0.01)
     sched = get_linear_schedule_with_warmup(opt, int(0.1 * steps), steps)
-    loss_fn = torch.nn.CrossEntropyLoss(label_smoothing=0.05)
     model.train()
     bar = tqdm(total=steps, desc="training the reader", unit="batch", file=sys.stderr)
     for _ in range(epochs):
@@ -189,8 +223,18 @@ def fit(pairs: list[Pair], epochs: int = EPOCHS, seed: int = SEED, lr: float = L
                 padding=True,
                 return_tensors="pt",
             )
-            y = torch.tensor([LABELS.index(p.label) for p in batch])
-            loss = loss_fn(model(**enc).logits, y)
+            loss = pair_loss(model(**enc).logits, [p.label for p in batch])
+            if groups:
+                g = groups[rng.randrange(len(groups))]
+                genc = tok(
+                    list(g.spans),
+                    [g.claim] * len(g.spans),
+                    truncation=True,
+                    max_length=MAX_LEN,
+                    padding=True,
+                    return_tensors="pt",
+                )
+                loss = loss + GROUP_WEIGHT * some_span_loss(model(**genc).logits)
             loss.backward()
             torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
             opt.step()
