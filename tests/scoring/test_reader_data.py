@@ -169,29 +169,38 @@ def test_training_reads_the_shipped_folders_and_measures_on_all(bank: Bank) -> N
     assert {p.span for p in tried.train} & negation and len(tried.test) == len(shipped.test)
 
 
-def test_answer_pairs_follow_the_gold_labels(bank: Bank) -> None:
-    """No span states a point labelled missing or a flag not labelled; covered points and labelled flags give no
-    pairs, wrong spans are read against every key point, and only half the dev questions train."""
+def _gil_answer(bank: Bank, answer: str, first: str, rest: str, wrong: list[str] | None = None) -> tuple:
+    """A labelled answer to the GIL question: its first key point labelled `first`, the others `rest`, and its
+    first red flag present. Returns (item, key points, red flags, the labelled answer)."""
     from interviewer.evals.scoring import Gold, Labelled
-    from interviewer.scoring.reader.dataset import NOT_STATES, answer_pairs, bank_items, claim_text, reader_half
-    from interviewer.scoring.training import embedder
 
     item, _, checks = next((i, q, c) for i, q, c in bank_items(bank) if i == "pyd-gil-concurrency")
     points = [c for kind, c in checks if kind == "key_point"]
     flags = [c for kind, c in checks if kind == "red_flag"]
+    gold = Gold(
+        key_points={points[0].id: first, **{p.id: rest for p in points[1:]}},
+        red_flags=[flags[0].id],
+        injection=False,
+        score=None,
+        band=None,
+    )
+    labelled = Labelled(id="x", question_id=item, kind="test", answer=answer, wrong_spans=wrong or [], gold=gold)
+    return item, points, flags, labelled
+
+
+def test_answer_pairs_follow_the_gold_labels(bank: Bank) -> None:
+    """No span states a point labelled missing or a flag not labelled; covered points and labelled flags give no
+    pairs, wrong spans are read against every key point, and only half the dev questions train."""
+    from interviewer.scoring.reader.dataset import NOT_STATES, answer_pairs, bank_items, claim_text, reader_half
+    from interviewer.scoring.training import embedder
+
     answer = (
         "Threads run Python bytecode in parallel on all cores, so threading is best for CPU work. "
         "I would use asyncio for lots of network calls. Honestly I have not measured any of it."
     )
-    gold = Gold(
-        key_points={points[0].id: "missing", **{p.id: "covered" for p in points[1:]}},
-        red_flags=[flags[0].id],
-        injection=False,
-        score=2.0,
-        band="poor",
-    )
     wrong = "Threads run Python bytecode in parallel on all cores, so threading is best for CPU work."
-    a = Labelled(id="x", question_id=item, kind="wrong", answer=answer, wrong_spans=[wrong], gold=gold)
+    item, points, flags, a = _gil_answer(bank, answer, "missing", "covered", [wrong])
+    gold = a.gold
     pairs = answer_pairs([a], bank, embedder({}), per_claim=2)
     claims = {p.claim for p in pairs}
     assert all(p.label == NOT_STATES and p.origin == "eval" and p.item == item for p in pairs)
@@ -226,22 +235,11 @@ def test_a_not_states_pair_only_pushes_down_states() -> None:
 
 
 def test_answer_groups_hold_the_spans_near_a_covered_point(bank: Bank) -> None:
-    from interviewer.evals.scoring import Gold, Labelled
-    from interviewer.scoring.reader.dataset import answer_groups, bank_items, claim_text
+    from interviewer.scoring.reader.dataset import answer_groups, claim_text
     from interviewer.scoring.training import embedder
 
-    item, _, checks = next((i, q, c) for i, q, c in bank_items(bank) if i == "pyd-gil-concurrency")
-    points = [c for kind, c in checks if kind == "key_point"]
-    flags = [c for kind, c in checks if kind == "red_flag"]
     answer = "Only one thread runs Python bytecode at a time. For CPU work I use processes. I like tea."
-    gold = Gold(
-        key_points={points[0].id: "covered", **{p.id: "missing" for p in points[1:]}},
-        red_flags=[flags[0].id],
-        injection=False,
-        score=5.0,
-        band="adequate",
-    )
-    a = Labelled(id="x", question_id=item, kind="adequate", answer=answer, gold=gold)
+    _, points, flags, a = _gil_answer(bank, answer, "covered", "missing")
     groups = answer_groups([a], bank, embedder({}), per_claim=2)
     assert {g.claim for g in groups} == {claim_text(points[0].text, "key_point"), claim_text(flags[0].text, "red_flag")}
     assert all(len(g.spans) == 2 and all(s in answer for s in g.spans) for g in groups)
