@@ -45,6 +45,9 @@ class Second:
     convict: float = 1.1
     rescue: float = 0.6
     contra_min: float = 0.3
+    veto_stated: float = 1.1  # off (as `Params.veto_stated`)
+    cover_min: float = 0.0  # off (as `Params.cover_min`)
+    cover_alt: float = 0.5
     rescue_cos: float = 0.2  # any span the rules read (as `Params.rescue_cos`)
     veto_sure: float = 1.1  # off: a reference sentence has no phrasings of its own to be near-verbatim to
     veto_negations: bool = True  # as chosen for reference points before the exemption existed
@@ -96,6 +99,29 @@ class Params:
     # confidently wrong above 3.5 10 -> 9, nothing worse (scoring and plain-words answers together).
     veto_partial: float = 0.9
     veto_contra: float = 1.1  # P(states) at least this (and above P(contradicts)): no contradiction
+    # Off: the eighth try (2026-12-06, README "Eighth try"). `cover_min`: a point's evidence that the reader reads
+    # with P(states) below this covers nothing; one of the point's nearest other spans read at `cover_alt` or more
+    # becomes the evidence instead (the reader's own "states it", where the rules quoted the wrong sentence).
+    # "For auth I use short-lived JWTs checked on every request" stopped covering the OWASP point. Chosen on dev
+    # (0.05-0.5; 0.1 with alt 0.5): wrong sentences quoted 32 -> 23, Spearman 0.749 -> 0.794, confidently wrong
+    # above 3.5 2 -> 1, but covered points told to add 0.085 -> 0.106. Test, once: wrong quoted 17 -> 13,
+    # Spearman 0.701 -> 0.738, confidently wrong 9 -> 7, but key_point_f1 0.791 -> 0.763 and covered told to add
+    # 0.084 -> 0.103, both past their floors (the reader misses plain statements: "and then I'd send that whole
+    # chunk with Postgres COPY, not an insert per line." reads under 0.05 as stating the COPY point), and batch
+    # scoring halves (18 -> 10 answers/s).
+    cover_min: float = 0.0
+    cover_alt: float = 0.5
+    # `veto_stated`: a contradiction quoted from one span is dropped where the point's evidence, another span,
+    # reads at least this as stating it: "Secrets never go in the repo; they live in AWS Secrets Manager..." was
+    # told "you said the opposite" from its first clause (0.88 contradicts) while its second states the point
+    # (0.95). Chosen on dev from 0.7-0.95: at 0.95 false contradictions 33 -> 31, nothing worse (0.9 lets a
+    # confidently wrong answer above 3.5). Test, once: false contradictions 30 -> 27, Spearman 0.701 -> 0.706, but
+    # a confidently wrong plain-words answer lost its real contradiction ("A fixed window is strictly better than a
+    # token bucket", beside a fixed-window sentence read as stating "picks an algorithm"): plain-words
+    # contradiction_f1 0.844 -> 0.825, under its floor of 0.83. `stated_relative` (only where the evidence reads
+    # surer than the contradiction) is the same on dev.
+    veto_stated: float = 1.1
+    stated_relative: bool = False
     veto_contra_negated: float = 1.1  # ... the same, only for a span that carries a negation (off, see below)
     veto_flag: float = 1.1  # P(contradicts the red flag) at least this (and above P(states)): no red flag
     # ... the same, only for a span that carries a negation against a flag whose text has none. Cosine cannot read

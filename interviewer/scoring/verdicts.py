@@ -222,7 +222,10 @@ def second_opinion(
       (`flag_min`), is dropped;
     - a point left missing is read against its nearest spans that count for nothing else, and one the reader says
       states it covers it (`rescue`): the plain-words paraphrase that cosine does not recognise; one it is sure
-      contradicts it (`convict`) is quoted as the point's contradiction, and is then evidence for nothing.
+      contradicts it (`convict`) is quoted as the point's contradiction, and is then evidence for nothing;
+    - a point's evidence the reader says does not state it covers nothing, unless a nearby span it says does states
+      it (`cover_min`, `cover_alt`), and a contradiction beside evidence it reads as a plain statement of the point is
+      dropped (`veto_stated`); both off for now (README, "Eighth try").
     An accusation (a red flag, a contradiction) quoted from a clause of a longer sentence must also stand when the
     reader reads the whole sentence (`context`, one per span; `veto_context`): "I'd count with a Counter" reads as
     the unbounded counter red flag, but not with the rest of its sentence, "..., and if there are too many distinct
@@ -237,8 +240,14 @@ def second_opinion(
         if v.span is not None and v.verdict != "missing":
             many = shared[v.span.start] >= 2 and not key_points[j].derived
             partial = v.verdict == "partial" and p.veto_partial <= 1 and not key_points[j].derived
-            if min(q.veto_cover, q.convict) <= 1 or (many and p.veto_shared <= 1) or partial:
+            if min(q.veto_cover, q.convict) <= 1 or (many and p.veto_shared <= 1) or partial or q.cover_min > 0:
                 asks.append(("shared" if many else "cover", j, spans.index(v.span)))
+            if q.cover_min > 0:  # where the reader reads the evidence as not saying it: which span does?
+                near = [int(i) for i in np.argsort(-kg.cos_right[:, j]) if i not in reading.barred]
+                near = [i for i in near[:RESCUE_SPANS] if spans[i] != v.span and kg.cos_right[i, j] >= MIN_COS]
+                asks += [("alt", j, i) for i in near]
+        if v.contradiction is not None and v.span is not None and v.span != v.contradiction and q.veto_stated <= 1:
+            asks.append(("stated", j, spans.index(v.span)))
         if v.contradiction is not None:
             if min(q.veto_contra, p.veto_contra_negated, p.veto_context_contra) <= 1 or q.contra_min > 0:
                 asks.append(("contra", j, spans.index(v.contradiction)))
@@ -271,9 +280,21 @@ def second_opinion(
     close: dict[int, tuple[float, int]] = {}  # point -> a free span the reader reads as stating it (`close`)
     blocked: dict[int, tuple[float, int]] = {}  # point -> the surest span that says its opposite
     said: dict[tuple[int, int], float] = {}  # (point, span) -> P(states), for every pair read
+    alt: dict[int, tuple[float, int]] = {}  # point -> the span the reader reads as stating it, beside its evidence
+    unsaid: set[int] = set()  # points whose evidence the reader reads as not saying them (`cover_min`)
+    stated: dict[int, float] = {}  # point -> P(states) on its evidence, read as plain (`veto_stated`)
+    accused: dict[int, float] = {}  # point -> P(contradicts) on its contradiction's span
     for k, ((what, j, i), (st, co, _)) in enumerate(zip(asks, probs, strict=True)):
         said[(j, i)] = float(st)
         cst, cco, _ = in_context.get(k, (0.0, 0.0, 1.0))  # the whole sentence's reading, for accusations
+        if what == "alt":
+            if st >= (p.ref if key_points[j].derived else p).cover_alt and st > co and st > alt.get(j, (0.0, -1))[0]:
+                alt[j] = (float(st), i)
+            continue
+        if what == "stated":
+            if st >= (p.ref if key_points[j].derived else p).veto_stated and st > co:
+                stated[j] = float(st)
+            continue
         if what == "block":
             if co >= p.ref.block and co > st and co > blocked.get(j, (0.0, -1))[0]:
                 blocked[j] = (float(co), i)
@@ -288,6 +309,7 @@ def second_opinion(
             continue
         v, q = points[j], p.ref if key_points[j].derived else p
         if what == "contra":
+            accused[j] = float(co)
             veto = min(q.veto_contra, p.veto_contra_negated) if negations(spans[i].text) else q.veto_contra
             if (st >= veto and st > co) or co < q.contra_min or (cst >= p.veto_context_contra and cst > cco):
                 points[j] = PointVerdict(v.verdict, v.span, v.strength, None)
@@ -307,10 +329,33 @@ def second_opinion(
             and (q.veto_negations or not (negations(spans[i].text) and negations(key_points[j].text)))
         ):
             points[j] = PointVerdict("missing", None, 0.0, v.contradiction, spans[i])
+        elif what in ("cover", "shared") and st < q.cover_min and kg.cos_right[i, j] < q.veto_sure:
+            unsaid.add(j)  # on its topic, but it does not say it
         elif what == "rescue" and st >= q.rescue and st > co and st > rescued.get(j, (0.0, -1))[0]:
             rescued[j] = (float(st), i)
         if what == "rescue" and st >= p.close and st > co and st > close.get(j, (0.0, -1))[0]:
             close[j] = (float(st), i)
+    for j in unsaid:
+        v = points[j]
+        if v.span is None or v.verdict == "missing":
+            continue
+        if j in alt and alt[j][1] not in barred:
+            st, i = alt[j]
+            short = len(spans[i].text.split()) < SHORT_SPAN or UNSURE.search(spans[i].text)
+            points[j] = PointVerdict("partial" if short else v.verdict, spans[i], st, v.contradiction)
+        else:
+            points[j] = PointVerdict("missing", None, 0.0, v.contradiction)
+    for j, st in stated.items():  # stated plainly by its evidence: a clause read the other way is no accusation
+        v = points[j]
+        if p.stated_relative and st <= accused.get(j, 1.0):
+            continue
+        if v.contradiction is not None and v.span is not None and v.verdict != "missing":
+            i = spans.index(v.span)
+            plain = len(v.span.text.split()) >= SHORT_SPAN and not UNSURE.search(v.span.text)
+            sure = v.verdict == "covered" or (
+                plain and kg.cos_right[i, j] + CUE_BOOST * min(kg.cues[i, j], 2) >= p.covered
+            )
+            points[j] = PointVerdict("covered" if sure else v.verdict, v.span, v.strength, None)
     for j, v in enumerate(points):  # a span now read as wrong is evidence for nothing
         if v.span is not None and spans.index(v.span) in barred and v.verdict != "missing":
             points[j] = PointVerdict("missing", None, 0.0, v.contradiction, v.span)

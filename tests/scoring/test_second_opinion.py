@@ -202,3 +202,36 @@ def test_partial_credit_goes_where_the_reader_reads_the_opposite(bank: Bank, emb
     unsure = table({("print everything", point.text[:20]): (0.3, 0.6, 0.1)})
     kept = OfflineScorer(embedder, PARAMS, reader=unsure).score(rubric, PRINT_EVERYTHING)
     assert _verdict(kept, "structured-logs-correlation") == "partial"  # under the bar: the rules' verdict stands
+
+
+SECRETS = (
+    "Secrets never go in the repo; they live in AWS Secrets Manager and get injected as environment variables at "
+    "deploy time. For auth I use short-lived JWTs checked on every request, and I validate every input with pydantic "
+    "models. I also never log tokens or passwords, and I rate limit the login endpoint."
+)
+
+
+def test_a_point_stated_plainly_is_not_also_contradicted_by_another_clause(bank: Bank, embedder: LocalMiniLM) -> None:
+    """`veto_stated` (off in the shipped settings, README "Eighth try"): the first clause reads as the opposite of
+    the secrets point, the second states it; with the setting on, the point is covered and nobody is accused."""
+    rubric = rubric_for(bank, "pyd-security")
+    point = next(k.id for k in rubric.key_points if "secrets manager" in k.text.lower())
+    off = OfflineScorer(embedder, dataclasses.replace(PARAMS, veto_stated=1.1)).score(rubric, SECRETS)
+    assert any(f.kind == "contradiction" and f.id == point for f in off.red_flags)  # the failure the setting is for
+    on = OfflineScorer(embedder, dataclasses.replace(PARAMS, veto_stated=0.9)).score(rubric, SECRETS)
+    assert not any(f.kind == "contradiction" and f.id == point for f in on.red_flags)
+    assert _verdict(on, point) == "covered"
+    assert "Secrets Manager" in next(k.evidence or "" for k in on.key_points if k.id == point)
+
+
+def test_evidence_the_reader_says_does_not_state_the_point_covers_nothing(bank: Bank, embedder: LocalMiniLM) -> None:
+    """`cover_min` (off in the shipped settings): the JWT sentence is the rules' evidence for the OWASP point, and
+    the reader reads it as saying neither; with the setting on, the point is missing and the candidate asked for it."""
+    rubric = rubric_for(bank, "pyd-security")
+    owasp = next(k for k in rubric.key_points if "OWASP" in k.text)
+    off = OfflineScorer(embedder, dataclasses.replace(PARAMS, cover_min=0.0)).score(rubric, SECRETS)
+    assert _verdict(off, owasp.id) != "missing"
+    on = OfflineScorer(embedder, dataclasses.replace(PARAMS, cover_min=0.1)).score(rubric, SECRETS)
+    assert _verdict(on, owasp.id) == "missing"
+    assert any(owasp.text[1:40] in line for line in on.feedback.improvements)
+    assert _verdict(on, next(k.id for k in rubric.key_points if "short-lived" in k.text)) == "covered"
