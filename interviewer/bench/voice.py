@@ -2,9 +2,10 @@
 
 Spoken answers (espeak-ng reading labelled answers, each to its own question) go through conversation mode's own
 path (`interviewer/ui/conversation.py`: Silero VAD, stretches heard by Whisper as they close, the turn-taking
-policy, the whole turn heard again, the turn scored and committed) in half-second chunks, as the page sends them.
-The stream is replayed on a clock: a chunk can be read only once it has been spoken and once the previous one is
-done, so time spent transcribing while the candidate talks delays the reply only if it falls behind. The browser's
+policy, the whole turn heard again, the turn scored and committed) in the chunks the page sends (`CHUNK_S`).
+The stream is replayed on the real clock: a chunk is sent once it has been spoken, or once the previous call is
+done if that took longer. Conversation mode reads the chunks on a thread of its own (`Feeder`), so the clock must be
+real: a simulated one let the calls run ahead of the thread and counted its backlog as waiting. The browser's
 own voice starts speaking as soon as the reply reaches the page, so the figure is the time the candidate waits.
 """
 
@@ -25,7 +26,6 @@ from interviewer.bench.figures import BenchError, percentile
 from interviewer.bench.scratch import scratch_dir
 from interviewer.settings import LLMSettings, Settings
 
-CHUNK_S = 0.5  # what the page streams (interview_page.py)
 ANSWERS = 10
 
 
@@ -68,7 +68,7 @@ def _run(settings: Settings, data_dir: Path | None, answers: int, llm: LLMSettin
     from interviewer.evals.scoring import load_labelled
     from interviewer.interview.models import Plan
     from interviewer.service import Service
-    from interviewer.ui.conversation import Conversation
+    from interviewer.ui.conversation import CHUNK_S, Conversation  # the chunks the page streams
 
     bank = load_bank(settings.knowledge_dir)
     questions = {q.id for q in bank.questions}
@@ -88,15 +88,14 @@ def _run(settings: Settings, data_dir: Path | None, answers: int, llm: LLMSettin
             audio = np.concatenate([np.zeros(int(CHUNK_S * rate), "<i2"), samples, np.zeros(4 * rate, "<i2")])
             q = bank.question(item.question_id)
             session = service.start(Plan(tracks=[q.track], level=q.level, questions=1, mode="practice", first=q.id))
-            step, free, ready = int(CHUNK_S * rate), 0.0, None
+            step, ready = int(CHUNK_S * rate), None
+            start = time.perf_counter()
             for k, i in enumerate(range(0, len(audio), step)):
-                arrives = (k + 1) * CHUNK_S  # the chunk's last sample has been spoken
-                begins = max(arrives, free)
-                t = time.perf_counter()
+                due = start + (k + 1) * CHUNK_S  # the chunk's last sample has been spoken
+                time.sleep(max(0.0, due - time.perf_counter()))  # not before; later if the previous call ran long
                 out = conv.listen((rate, audio[i : i + step]), session.id, False)
-                free = begins + time.perf_counter() - t
                 if out[0] != {"__type__": "update"}:  # the chat changed: the reply is in
-                    ready = free
+                    ready = time.perf_counter() - start
                     break
             if ready is not None and n > 0:
                 waits.append((ready - ended) * 1000)

@@ -30,7 +30,14 @@ WORDS_PER_SECOND = 2.6  # how fast the page reads a reply aloud: until then, onl
 NUDGE = "Take your time. If you need a moment, say \u201clet me think\u201d, and I'll wait."
 LISTENING = "Listening\u2026"
 IDLE_S = 600.0  # a listener with no chunk for this long is dropped
-WAIT_S = 0.45  # a chunk's request waits at most this for the chunk to be read: under the page's 0.5 s cadence
+# The page streams the microphone in tenths of a second: Gradio's audio component sets its own `stream_every` to
+# 0.1 whatever the app asks. Each chunk's request waits at most WAIT_S for the chunk to be read, well under that:
+# Gradio drops a chunk that arrives while the handler is still busy with the one before. Measured in the browser
+# test on two busy cores (the warning in `_count`): a request that waited up to 0.45 s lost 4.7 s of a 10 s answer,
+# and the words came out garbled ("at remote batteries" for "and roll back the release"); at 0.03 s, with Whisper
+# leaving a core to the web server (`voice/stt.py`), a second or less in most turns.
+CHUNK_S = 0.1
+WAIT_S = 0.03
 THREAD_IDLE_S = 2.0  # a listener's thread with no chunk for this long ends (the next chunk starts another)
 SAY_AGAIN = "Sorry, I didn't catch that clearly. Could you say it again?"
 FIX_IT = "I'm not sure I heard that right: check the text in the answer box, fix it, and press Send."
@@ -46,7 +53,7 @@ class Feeder:
     that arrives while the handler is still busy with an earlier one (`/stream/{event_id}` overwrites the event's
     data), so a handler that waited for Whisper to hear a stretch, on a busy machine, lost the speech that came
     meanwhile, and a turn could end in the middle of an answer. Here the handler queues its chunk and waits at most
-    `wait_s` (under the page's half-second cadence) for it to be read, or for new words to show; what is not ready
+    `wait_s` (well under the page's cadence, `CHUNK_S`) for it to be read, or for new words to show; what is not ready
     then comes back with a later chunk. No chunk is dropped. The thread ends when the turn does, or after
     `THREAD_IDLE_S` without a chunk (a new one starts with the next)."""
 
@@ -119,6 +126,9 @@ class Live:
     seen: float = 0.0  # monotonic time of the latest chunk
     user: str | None = None  # the account whose session this is (None without accounts)
     feeder: Feeder | None = None  # reads the chunks in order on its own thread (made on the first chunk)
+    first: float = 0.0  # monotonic time of the turn's first chunk
+    received_s: float = 0.0  # seconds of audio received since then
+    lost_s: float = 0.0  # the shortfall already reported
 
 
 def mono_16k(chunk: Any) -> np.ndarray:
@@ -143,7 +153,7 @@ class Conversation:
 
     def _turn(self, session_id: str, user: str | None) -> Live | None:
         """The session's live turn; None when the session is not this account's (checked once per turn, not per
-        half second of audio)."""
+        tenth of a second of audio)."""
         now = time.monotonic()
         with self._lock:
             for sid in [s for s, v in self._live.items() if now - v.seen > IDLE_S]:
@@ -177,6 +187,7 @@ class Conversation:
         live = self._turn(session_id, user)
         if live is None:
             return (_skip(), _skip(), _skip(), NO_SESSION, _skip(), _skip(), _skip(), _skip())
+        _count(live, samples, session_id)
         stop: Any = _skip()
         if time.monotonic() < live.speaking_until:
             if not self._barges_in(live, samples):
@@ -251,6 +262,23 @@ class Conversation:
             status = "The interview is over: see the Report tab."
         return (views.chat_messages(session), views.status_line(session), feedback, " ".join(notes),
                 said if speak else _skip(), status, _skip())  # fmt: skip
+
+
+LOST_S = 1.0  # less audio than wall time by this much: chunks went missing between the page and the handler
+
+
+def _count(live: Live, samples: np.ndarray, session_id: str) -> None:
+    """Audio received against time passed: a stream that falls behind by a second or more lost chunks."""
+    now = time.monotonic()
+    if not live.first:
+        live.first = now - len(samples) / RATE
+    live.received_s += len(samples) / RATE
+    short = (now - live.first) - live.received_s
+    if short >= live.lost_s + LOST_S:
+        live.lost_s = short
+        log.warning(
+            "session %s: %.1f s of microphone audio did not arrive in %.1f s", session_id, short, now - live.first
+        )
 
 
 def _speech(audio: np.ndarray | None, text: str) -> Any:

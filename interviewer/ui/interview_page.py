@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from interviewer.bank.models import LEVELS, TRACKS
 from interviewer.service import Service
 from interviewer.ui import history_tab, search_page, views
-from interviewer.ui.conversation import Conversation
+from interviewer.ui.conversation import CHUNK_S, Conversation
 from interviewer.ui.handlers import Handlers, takes_request
 
 if TYPE_CHECKING:
@@ -181,10 +181,10 @@ def build_app(service: Service) -> gr.Blocks:
 
 
 def _wire_conversation(w: Widgets, h: Handlers, conv: Conversation, tts: str) -> None:
-    """The microphone streams in half seconds for as long as an interview lasts; each answer is sent when the
-    turn-taking policy says it is over, and the reply is read aloud by the same voice as a typed turn's."""
+    """The microphone streams in tenths of a second (`CHUNK_S`) for as long as an interview lasts; each answer is sent
+    when the turn-taking policy says it is over, and the reply is read aloud by the same voice as a typed turn's."""
     out = [w.chat, w.status, w.feedback, w.notice, w.live_said, w.live_status, w.answer, w.live_stop]
-    w.live.stream(conv.listen, [w.live, w.sid, w.speak], out, stream_every=0.5, time_limit=3 * 3600,
+    w.live.stream(conv.listen, [w.live, w.sid, w.speak], out, stream_every=CHUNK_S, time_limit=3 * 3600,
                   concurrency_limit=None, show_progress="hidden", api_visibility="private")  # fmt: skip
     w.live_stop.change(h.hush, [w.sid], None, js=HUSH_JS, api_visibility="private")  # the candidate barged in
     said = w.live_said.change(None, [w.speak, w.live_said], None, js=SPEAK_JS)

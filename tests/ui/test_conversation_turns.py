@@ -44,7 +44,7 @@ def silence(seconds: float) -> np.ndarray:
 
 
 def stream(conv: Conversation, sid: str, audio: np.ndarray, speak: bool = True) -> list[tuple]:
-    """Half-second chunks, as the page sends them: (rate, int16 samples)."""
+    """Half-second chunks (the page sends tenths, `CHUNK_S`; larger ones keep the test short): (rate, int16 samples)."""
     step = RATE // 2
     return [conv.listen((RATE, audio[i : i + step]), sid, speak) for i in range(0, len(audio), step)]
 
@@ -186,3 +186,33 @@ def test_no_chunk_is_lost_when_requests_return_before_their_chunk_is_read(servic
     (answer,) = [t for t in stored.turns if t.role == "candidate"]
     words = answer.text.lower()
     assert "dashboard" in words and "roll" in words and words.index("dashboard") < words.index("roll"), answer.text
+
+
+def test_audio_that_never_arrived_is_reported(service: Service, caplog: pytest.LogCaptureFixture) -> None:
+    """Less audio than time passed means chunks went missing between the page and the handler (Gradio drops a chunk
+    that arrives while the handler is busy): the log says how much, once it is a second or more."""
+    session = service.start(Plan(tracks=["python-developer"], level="intermediate", questions=0, mode="practice",
+                                 scenario="production-bug"))  # fmt: skip
+    conv = Conversation(service, wait_s=0.0)
+    tenth = silence(0.1)
+    with caplog.at_level("WARNING", logger="interviewer.ui.conversation"):
+        conv.listen((RATE, tenth), session.id, False)
+        conv.listen((RATE, tenth), session.id, False)
+        assert not [r for r in caplog.records if "did not arrive" in r.getMessage()]
+        time.sleep(1.3)  # twelve chunks' worth of time, one chunk of audio
+        conv.listen((RATE, tenth), session.id, False)
+    (lost,) = [r.getMessage() for r in caplog.records if "did not arrive" in r.getMessage()]
+    assert session.id in lost and "1." in lost
+
+
+def test_the_chunk_size_is_what_the_page_sends() -> None:
+    """Gradio's streaming microphone sends a tenth of a second per request whatever `stream_every` says (its audio
+    component sets 0.1 itself): the bench replays that, and the request's wait stays well under it."""
+    import gradio
+
+    from interviewer.ui.conversation import CHUNK_S, WAIT_S
+
+    assets = Path(gradio.__file__).parent / "templates" / "frontend" / "assets"
+    forced = [f for f in assets.glob("audio-*.js") if "props.stream_every=.1" in f.read_text(encoding="utf-8")]
+    assert forced and CHUNK_S == 0.1
+    assert WAIT_S <= CHUNK_S / 3
