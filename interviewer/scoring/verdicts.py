@@ -13,6 +13,7 @@ is always about its point.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -33,6 +34,12 @@ CUE_BOOST = 0.1  # per cue (at most 2) when choosing a check's best span
 SHORT_SPAN = 5  # words: a shorter span can make a point only in part
 BOTH = 0.05  # a wrong span about as near a red flag as a misconception is quoted as both
 RESCUE_SPANS = 4  # a missing point is read against this many of its nearest free spans
+INSTEAD = re.compile(r"\b(?:instead of|rather than)\b", re.I)
+
+
+def denies(text: str) -> bool:
+    """A negation, or "instead of": "Files follow-up tasks instead of blocking merges" denies something."""
+    return bool(negations(text) or INSTEAD.search(text))
 
 
 @dataclass(frozen=True)
@@ -284,6 +291,7 @@ def second_opinion(
     unsaid: set[int] = set()  # points whose evidence the reader reads as not saying them (`cover_min`)
     stated: dict[int, float] = {}  # point -> P(states) on its evidence, read as plain (`veto_stated`)
     accused: dict[int, float] = {}  # point -> P(contradicts) on its contradiction's span
+    cleared: dict[int, tuple[float, int]] = {}  # point -> its dropped contradiction's span, read as stating it
     for k, ((what, j, i), (st, co, _)) in enumerate(zip(asks, probs, strict=True)):
         said[(j, i)] = float(st)
         cst, cco, _ = in_context.get(k, (0.0, 0.0, 1.0))  # the whole sentence's reading, for accusations
@@ -310,9 +318,14 @@ def second_opinion(
         v, q = points[j], p.ref if key_points[j].derived else p
         if what == "contra":
             accused[j] = float(co)
-            veto = min(q.veto_contra, p.veto_contra_negated) if negations(spans[i].text) else q.veto_contra
+            # a "never" in the span against a point with none ("I never let a task charge twice without checking"
+            # for "makes tasks idempotent"); with a negation on both sides the span may deny the point's own denial
+            negated = negations(spans[i].text) and not (p.contra_claim_plain and denies(key_points[j].text))
+            veto = min(q.veto_contra, p.veto_contra_negated) if negated else q.veto_contra
             if (st >= veto and st > co) or co < q.contra_min or (cst >= p.veto_context_contra and cst > cco):
                 points[j] = PointVerdict(v.verdict, v.span, v.strength, None)
+                if st >= veto and st > co:
+                    cleared[j] = (float(st), i)
         elif co >= q.convict and co > st and v.contradiction is None:  # said in the point's words, the wrong way
             points[j] = PointVerdict("missing", None, 0.0, spans[i])
             barred.add(i)
@@ -356,6 +369,19 @@ def second_opinion(
                 plain and kg.cos_right[i, j] + CUE_BOOST * min(kg.cues[i, j], 2) >= p.covered
             )
             points[j] = PointVerdict("covered" if sure else v.verdict, v.span, v.strength, None)
+    if p.credit_cleared:  # a contradiction dropped because its span states the point: that span is its evidence
+        accusing = {i for i in flags if i is not None} | {
+            spans.index(v.contradiction) for v in points if v.contradiction is not None
+        }
+        for j, (st, i) in cleared.items():
+            if i in accusing:
+                continue
+            barred.discard(i)
+            near = kg.cos_right[i, j] + CUE_BOOST * min(kg.cues[i, j], 2)  # on its topic, as the rules want
+            if points[j].verdict == "covered" or near < p.partial:
+                continue
+            plain = len(spans[i].text.split()) >= SHORT_SPAN and not UNSURE.search(spans[i].text)
+            points[j] = PointVerdict("covered" if plain and near >= p.covered else "partial", spans[i], st, None)
     for j, v in enumerate(points):  # a span now read as wrong is evidence for nothing
         if v.span is not None and spans.index(v.span) in barred and v.verdict != "missing":
             points[j] = PointVerdict("missing", None, 0.0, v.contradiction, v.span)

@@ -235,3 +235,66 @@ def test_evidence_the_reader_says_does_not_state_the_point_covers_nothing(bank: 
     assert _verdict(on, owasp.id) == "missing"
     assert any(owasp.text[1:40] in line for line in on.feedback.improvements)
     assert _verdict(on, next(k.id for k in rubric.key_points if "short-lived" in k.text)) == "covered"
+
+
+IDEMPOTENT = (
+    "Tasks can run twice, so I never let a task charge or email without first checking a record of whether it "
+    "already happened, keyed on the invoice id."
+)
+NOT_FOLLOW_UP = (
+    "If a reviewer spots something, it gets fixed in that PR, not in a follow-up ticket that never gets done."
+)
+MOVE_FAST = (
+    "In a startup you have to move fast, so I don't spend much time on migrations. If a table needs changing I'll "
+    "psql into prod and alter it directly, it's quicker than writing migration files."
+)
+
+
+def _contradicted(result, point: str) -> bool:
+    return any(f.kind == "contradiction" and f.id == point for f in result.red_flags)
+
+
+def test_a_never_that_states_the_point_is_no_contradiction_and_earns_it(bank: Bank, embedder: LocalMiniLM) -> None:
+    """`veto_contra_negated` with `credit_cleared`: the rules read "I never let a task charge ... without first
+    checking" as the opposite of the idempotency point; the reader reads it as stating the point, so the accusation
+    goes and the sentence is the point's evidence. A reader that is not sure leaves the rules' verdict."""
+    rubric = rubric_for(bank, "pyd-background-jobs")
+    point = next(k for k in rubric.key_points if "idempotent" in k.text)
+    sure = table({("never let a task", point.text[:20]): (0.94, 0.04, 0.02)})
+    rules = OfflineScorer(embedder, dataclasses.replace(PARAMS, veto_contra_negated=1.1), reader=sure)
+    assert _contradicted(rules.score(rubric, IDEMPOTENT), point.id)  # the failure the setting is for
+    result = OfflineScorer(embedder, PARAMS, reader=sure).score(rubric, IDEMPOTENT)
+    assert not _contradicted(result, point.id)
+    assert _verdict(result, point.id) == "covered"
+    assert next(k.evidence for k in result.key_points if k.id == point.id) == IDEMPOTENT
+    assert not any(point.text[1:40] in line for line in result.feedback.improvements)
+    no_credit = OfflineScorer(embedder, dataclasses.replace(PARAMS, credit_cleared=False), reader=sure)
+    assert _verdict(no_credit.score(rubric, IDEMPOTENT), point.id) == "missing"  # no accusation, but no credit
+    unsure = table({("never let a task", point.text[:20]): (0.6, 0.3, 0.1)})
+    assert _contradicted(OfflineScorer(embedder, PARAMS, reader=unsure).score(rubric, IDEMPOTENT), point.id)
+
+
+def test_a_negation_against_a_point_that_denies_something_stays_a_contradiction(
+    bank: Bank, embedder: LocalMiniLM
+) -> None:
+    """A span saying "not in a follow-up ticket" against "Files follow-up tasks instead of blocking merges": with a
+    negation on both sides the reader's "states" is not trusted (`contra_claim_plain`)."""
+    rubric = rubric_for(bank, "swe-code-reviews")
+    point = next(k for k in rubric.key_points if k.id == "follow-ups-not-perfection")
+    misread = table({("not in a follow-up", point.text[:20]): (0.85, 0.1, 0.05)})
+    off = OfflineScorer(embedder, dataclasses.replace(PARAMS, contra_claim_plain=False), reader=misread)
+    assert not _contradicted(off.score(rubric, NOT_FOLLOW_UP), point.id)
+    assert _contradicted(OfflineScorer(embedder, PARAMS, reader=misread).score(rubric, NOT_FOLLOW_UP), point.id)
+
+
+def test_a_dropped_contradiction_off_the_point_topic_earns_nothing(bank: Bank, embedder: LocalMiniLM) -> None:
+    """The clause "so I don't spend much time on migrations" is far from "documents schema decisions and monitors
+    queries" (cosine under `partial`): even where the reader reads it as stating the point, it is no evidence."""
+    rubric = rubric_for(bank, "swe-schema-design-migrations")
+    point = next(k for k in rubric.key_points if k.id == "monitor-document")
+    misread = table({("don't spend much time", point.text[:20]): (0.88, 0.02, 0.1)})
+    rules = OfflineScorer(embedder, dataclasses.replace(PARAMS, veto_contra_negated=1.1), reader=misread)
+    assert _contradicted(rules.score(rubric, MOVE_FAST), point.id)
+    result = OfflineScorer(embedder, PARAMS, reader=misread).score(rubric, MOVE_FAST)
+    assert not _contradicted(result, point.id)
+    assert _verdict(result, point.id) == "missing"
