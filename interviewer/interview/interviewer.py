@@ -194,6 +194,16 @@ class Interviewer:
             state.answers.pop()  # one chance to give a real answer before moving on
             kind = "off-topic" if "off-topic" in (result.unscored_reason, result.thin) else "expand"
             return [Turn(role="interviewer", text=voice.say(kind), kind="clarify", question_id=state.current)]
+        if result.score is None and not result.injection_detected and state.phase == "questions":
+            # a later answer that cannot be scored (off the topic, another question's answer) does not undo what
+            # the answers before it earned: "We had alerts on the error budget" (0.8) and then a GIL answer to a
+            # follow-up had left the question unscored in the report, the first answer's score gone
+            said = state.answers.pop()
+            earned = self._earned(session)
+            if earned is not None:
+                self._close_item(session, earned)
+                return self._next_item(session, voice, lead=self._ack(voice, result))
+            state.answers.append(said)
         if state.phase == "scenario":
             turns, lead = self.scenarios.answer(session, result, self._ack(voice, result))
             return turns if turns is not None else self._to_wrap_up(session, voice, lead)
@@ -280,13 +290,13 @@ class Interviewer:
 
     def _wrap_up(self, session: Session, text: str, voice: Voice) -> list[Turn]:
         state = session.state
-        if (
-            self.turns.kind(text, "wrap-up") == "closing"
-            or state.wrap_up_questions >= MAX_WRAP_UP_QUESTIONS
-            or not text.strip()
-        ):
+        if self.turns.kind(text, "wrap-up") == "closing" or not text.strip():
             state.phase = "done"
             return [Turn(role="interviewer", text=voice.say("close"), kind="close")]
+        if state.wrap_up_questions >= MAX_WRAP_UP_QUESTIONS:  # time is up, but a last question still gets its answer
+            state.phase = "done"
+            last = self.profile.answer(text)
+            return [Turn(role="interviewer", text=" ".join(x for x in (last, voice.say("close")) if x), kind="close")]
         state.wrap_up_questions += 1
         reply = self.profile.answer(text) or voice.say("unknown-question")
         return [Turn(role="interviewer", text=f"{reply} {voice.say('anything-else')}", kind="wrap-up-answer")]

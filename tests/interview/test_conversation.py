@@ -63,6 +63,9 @@ def test_the_candidates_questions_at_the_end_come_from_the_profile(interviewer: 
     assert "on-call rotation" in on_call and "small team that values" not in on_call
     unknown = interviewer.reply(session, "Do you sponsor visas?").turns[0].text
     assert unknown.startswith(TEMPLATES["unknown-question"][0])
+    last = interviewer.reply(session, "One more: how big is the team?").turns[0]  # past the last one: answered, then
+    assert last.kind == "close" and session.state.phase == "done"  # the close (it had been the close alone)
+    assert "engineers" in last.text and last.text.endswith(tuple(TEMPLATES["close"]))
 
 
 def test_an_edited_profile_is_used_and_a_broken_one_is_named(

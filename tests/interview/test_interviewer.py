@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 
 from interviewer.bank.loader import Bank
+from interviewer.index.embedders import LocalMiniLM
 from interviewer.index.store import BankIndex
 from interviewer.interview.interviewer import Interviewer
 from interviewer.interview.models import Plan, Session
@@ -265,3 +266,30 @@ def test_a_wrong_claim_is_challenged_without_giving_the_answer_away(interviewer:
     assert not any(s in reply.text for s in secrets)
     again = interviewer.reply(session, GIL_WRONG).turns  # the same claim again: not challenged twice
     assert not any("GIL lets them all run" in t.text for t in again)
+
+
+def test_an_off_topic_follow_up_answer_keeps_the_score_already_earned(
+    tmp_path: Path, bank: Bank, embedder: LocalMiniLM, built_index: BankIndex
+) -> None:
+    """A follow-up answered with another question's answer is not scored, and the question keeps what its first
+    answer earned (it had been left "n/a off-topic" in the report, the first answer's score gone)."""
+    from interviewer.scoring.rubric import all_rubrics
+
+    scorer = OfflineScorer(embedder)
+    scorer.warm(all_rubrics(bank))  # as the app: an answer to another bank question is recognised as one
+    interviewer = Interviewer(bank, scorer, SessionStore(tmp_path / "sessions.sqlite3"), built_index)
+    session = interviewer.start(Plan(questions=2, seed=3, first="pyd-flaky-api"))
+    item = session.state.current
+    assert item == "pyd-flaky-api"
+    first = interviewer.reply(session, "We had alerts on the error budget, and the dashboards were per endpoint.")
+    assert first.score is not None and first.score.score is not None
+    assert session.state.current == item, "a follow-up is asked after a thin answer"
+    other = bank.question("pyd-gil-concurrency")
+    drift = interviewer.reply(session, other.reference_answer)
+    assert drift.score is not None and drift.score.score is None  # that answer itself is not scored
+    assert drift.score.answers_question == other.id
+    assert session.state.current != item  # the interviewer moved on
+    kept = session.state.scores[item]
+    assert kept.score == pytest.approx(first.score.score, abs=0.05)
+    entry = next(e for e in build_report(bank, session)["questions"] if e["id"] == item)
+    assert entry["score"] == kept.score and entry["unscored_reason"] is None
