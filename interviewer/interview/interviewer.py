@@ -20,7 +20,7 @@ from interviewer.interview.follow_ups import FollowUps
 from interviewer.interview.inputs import clean_answer
 from interviewer.interview.llm_policy import InvalidMove, LLMPolicy
 from interviewer.interview.models import Plan, Session, Turn, TurnResult
-from interviewer.interview.nonanswers import leading_clarification, small_talk_kind
+from interviewer.interview.nonanswers import asks_something, leading_clarification, small_talk_kind
 from interviewer.interview.profile import DEFAULT_PROFILE, Profile, load_profile
 from interviewer.interview.scenario_flow import ScenarioFlow
 from interviewer.interview.selection import next_question
@@ -295,10 +295,13 @@ class Interviewer:
             return [Turn(role="interviewer", text=voice.say("close"), kind="close")]
         if state.wrap_up_questions >= MAX_WRAP_UP_QUESTIONS:  # time is up, but a last question still gets its answer
             state.phase = "done"
-            last = self.profile.answer(text)
+            last = self.profile.answer(text) if asks_something(text) else None
             return [Turn(role="interviewer", text=" ".join(x for x in (last, voice.say("close")) if x), kind="close")]
         state.wrap_up_questions += 1
-        reply = self.profile.answer(text) or voice.say("unknown-question")
+        if not asks_something(text):
+            reply = voice.say("wrap-up-remark")
+        else:
+            reply = self.profile.answer(text) or voice.say("unknown-question")
         return [Turn(role="interviewer", text=f"{reply} {voice.say('anything-else')}", kind="wrap-up-answer")]
 
     # --- non-answers --------------------------------------------------------------------------------------

@@ -131,6 +131,21 @@ def closes(text: str) -> bool:
     return bool(_THANKS.search(text)) and "?" not in text
 
 
+_ASKING = re.compile(
+    r"\?|^\W*(?:(?:so|and|also|oh|um|uh|well|okay|ok|one more|last one|sorry)\W+)*"
+    r"(?:what|how|why|when|where|who|which|whose|is|are|was|were|do|does|did|can|could|would|will|should|may|might"
+    r"|have|has|any|tell me)\b|\b(?:i'?d (?:like|love) to (?:know|hear|ask)|i was wondering|i wonder|can i ask|"
+    r"could you (?:tell|say|explain)|curious (?:about|whether|if|how|what))\b",
+    re.I,
+)
+
+
+def asks_something(text: str) -> bool:
+    """At the wrap-up, whether a turn asks anything: a "?", a question's first word, or "I was wondering ...". A
+    remark ("I'd stream it with csv.reader...") is acknowledged, never answered with a keyword-matched line."""
+    return bool(_ASKING.search(text))
+
+
 SmallTalk = Literal["small-talk-how", "small-talk-thanks", "small-talk"]
 
 

@@ -55,6 +55,7 @@ TEMPLATES: dict[str, list[str]] = {
     ],
     "anything-else": ["Anything else you'd like to know?", "Any other questions?"],
     "unknown-question": ["I honestly don't know that one; the recruiter can find out for you."],
+    "wrap-up-remark": ["Thanks, noted.", "Got it, thank you."],
     "close": [
         "Thanks for your time today, that's the end of the interview. Your report is ready.",
         "That's a wrap. Thanks for talking with me; your report is ready.",

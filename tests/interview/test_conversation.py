@@ -68,6 +68,20 @@ def test_the_candidates_questions_at_the_end_come_from_the_profile(interviewer: 
     assert "engineers" in last.text and last.text.endswith(tuple(TEMPLATES["close"]))
 
 
+def test_a_remark_at_the_end_is_acknowledged_not_answered_with_a_matched_line(interviewer: Interviewer) -> None:
+    """A statement at the wrap-up ("I'd stream it ... into a staging table in Postgres") had been answered with the
+    profile's line on scale, twice; it asks nothing, so it is acknowledged, and the real question after it is
+    answered."""
+    session = interviewer.start(Plan(questions=1, seed=3))
+    interviewer.reply(session, "skip")
+    remark = "I'd stream it with csv.reader in chunks and COPY the rows into a staging table in Postgres."
+    reply = interviewer.reply(session, remark).turns[0]
+    assert reply.kind == "wrap-up-answer" and reply.text.split(". ")[0] + "." in TEMPLATES["wrap-up-remark"]
+    assert "Assume" not in reply.text
+    on_call = interviewer.reply(session, "Could I ask how the team handles on-call?").turns[0].text
+    assert "on-call rotation" in on_call
+
+
 def test_an_edited_profile_is_used_and_a_broken_one_is_named(
     tmp_path: Path, bank: Bank, scorer: OfflineScorer, built_index: BankIndex
 ) -> None:
