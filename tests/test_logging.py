@@ -37,7 +37,8 @@ def test_info_logs_carry_no_answer_text(
             for text in (f"{MARKER} {on_topic}", "skip", f"{MARKER} no, thanks"):
                 interviewer.reply(session, text)
     assert server.requests, "the endpoint was never called: the fallback path was not exercised"
-    assert session.turns[-1].kind in ("close", "wrap-up-answer", "wrap-up")
+    # the interview ran to its end on the fallbacks (a turn after the close is told the interview is over)
+    assert session.turns[-1].kind in ("close", "closed", "wrap-up-answer", "wrap-up")
     assert caplog.records, "nothing was logged: the test would prove nothing"
     assert MARKER not in caplog.text
     assert "sk-x" not in caplog.text
