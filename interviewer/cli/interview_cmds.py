@@ -14,6 +14,7 @@ from interviewer.bank.models import LEVELS, TRACKS
 from interviewer.interview import BaseStore, SessionStore, session_store
 from interviewer.interview.models import Plan, Turn
 from interviewer.interview.report import build_report, report_paths, to_html, to_markdown
+from interviewer.scoring.feedback import for_turn
 from interviewer.scoring.models import AnswerScore
 from interviewer.settings import Settings
 
@@ -63,19 +64,22 @@ def _print_turns(turns: list[Turn]) -> None:
         print(f"\nInterviewer: {t.text}{note}", flush=True)
 
 
-def _feedback(score: AnswerScore | None) -> str | None:
+def _feedback(score: AnswerScore | None, latest: str) -> str | None:
     """Per-turn feedback, as the web app's practice panel: the score, the points hit with the words that made them,
-    the points missed, red flags with their words, and one thing to improve."""
+    the points missed, red flags with their words (those said in an earlier answer to the same item named, not
+    quoted again: `feedback.for_turn`), and one thing to improve."""
     if score is None:
         return None
     if score.score is None:
         return f"  [not scored: {score.unscored_reason}. Give a fuller answer to the question and it will be scored.]"
+    score, earlier = for_turn(score, latest)
     lines = [f"  Score {score.score:.1f}/10 ({score.band}), engine {score.engine.label}"]
     for k in score.key_points:
         if k.verdict != "missing":
             lines.append(f"  + {k.verdict}: {k.text}" + (f'\n      "{k.evidence}"' if k.evidence else ""))
     lines += [f"  - missed: {k.text}" for k in score.key_points if k.verdict == "missing"]
     lines += [f'  ! {f.text}\n      "{f.evidence}"' for f in score.red_flags]
+    lines += [f"  ! {f.text} (in an earlier answer)" for f in earlier]
     tips = score.feedback.improvements[:1]
     lines += [f"  Tip: {tips[0]}"] if tips else []
     return "\n".join(lines)
@@ -128,7 +132,7 @@ def cmd_practice(args: argparse.Namespace, settings: Settings) -> int:
             print(f"  [{result.notice}]")
         if not args.json:
             if plan.mode == "practice":
-                note = _feedback(result.score)
+                note = _feedback(result.score, result.candidate.text)
                 if note:
                     print(note)
             _print_turns(result.turns)

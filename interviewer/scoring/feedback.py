@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from interviewer.scoring.models import Feedback, KeyPointResult, RedFlagResult, Specificity, Star
+from interviewer.scoring.models import AnswerScore, Feedback, KeyPointResult, RedFlagResult, Specificity, Star
 
 
 def _lower_first(text: str) -> str:
@@ -13,6 +13,10 @@ def _sentence(text: str) -> str:
     """A rubric line followed by more words: a derived point ("...even if the block raises") has no full stop."""
     text = _lower_first(text.strip())
     return text if text.endswith((".", "!", "?")) else f"{text}."
+
+
+def _add(kp: KeyPointResult) -> str:
+    return f"Add this point: {_lower_first(kp.text)}"
 
 
 def feedback(
@@ -59,7 +63,7 @@ def feedback(
             point = _lower_first(kp.text).rstrip(".")
             improvements.append(f'Make this point in so many words: {point}. "{kp.close}" may mean it.')
         elif kp.verdict == "missing" and kp.contradiction is None:
-            improvements.append(f"Add this point: {_lower_first(kp.text)}")
+            improvements.append(_add(kp))
         elif kp.verdict == "partial":
             improvements.append(f"Make this point explicit and concrete: {_lower_first(kp.text)}")
     if len(improvements) < 3 and star is not None and star.result is None:
@@ -67,3 +71,25 @@ def feedback(
     if len(improvements) < 3 and filler_rate > 6:
         improvements.append(f"Cut the filler words ({filler_rate:.0f} per 100 words); pause instead.")
     return Feedback(strengths=strengths[:3], improvements=improvements[:3])
+
+
+def for_turn(score: AnswerScore, latest: str) -> tuple[AnswerScore, list[RedFlagResult]]:
+    """The feedback on one turn, and the red flags and contradictions it leaves out. An item is scored on all its
+    answers together (a follow-up's answer with the first, every answer of a scenario stage), so a mistake quoted
+    from an earlier answer was shown with that answer: it still counts, but the turn's feedback names it without
+    quoting it again, and its tip is about something else. Returns (the turn's view, the earlier mistakes)."""
+    earlier = [f for f in score.red_flags if f.evidence and f.evidence not in latest]
+    if not earlier:
+        return score, []
+    quotes = [f'"{f.evidence}"' for f in earlier]
+    tips = [t for t in score.feedback.improvements if not any(q in t for q in quotes)]
+    if not tips:
+        told = {f.id for f in earlier if f.kind == "contradiction"}
+        tips = [_add(k) for k in score.key_points if k.verdict == "missing" and k.id not in told][:1]
+    view = score.model_copy(
+        update={
+            "red_flags": [f for f in score.red_flags if f not in earlier],
+            "feedback": score.feedback.model_copy(update={"improvements": tips}),
+        }
+    )
+    return view, earlier

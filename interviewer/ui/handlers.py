@@ -94,7 +94,7 @@ class Handlers:
             note = "That saved session was not found; start a new one." if session_id else ""
             return ("", [], "Not started", views.feedback_html(None), note, "", _setup_box(open_=True))
         practice = session.plan.mode == "practice"
-        panel = views.feedback_html(views.last_scored(session)) if practice else _realistic_panel()
+        panel = views.last_feedback(session) if practice else _realistic_panel()
         return (session.id, views.chat_messages(session), views.status_line(session), panel,
                 "Welcome back: the interview continues where you left it.", "", _setup_box(open_=False))  # fmt: skip
 
@@ -185,7 +185,7 @@ class Handlers:
             return (_skip(), "Answer a question first; then you can retry it.", _skip())
         before = previous.score if previous else None
         note = "Retry scored. The interview has not moved on: send your next answer when ready."
-        return (views.feedback_html(result.score, before, title="Feedback on your retry"),
+        return (views.feedback_html(result.score, before, title="Feedback on your retry", latest=result.candidate.text),
                 " ".join(x for x in (result.notice, note) if x), "")  # fmt: skip
 
     # --- voice --------------------------------------------------------------------------------------------
@@ -258,7 +258,10 @@ class Handlers:
 def after_turn(session: Session, result: TurnResult) -> tuple[str, str]:
     """The feedback panel after a turn, and what the interviewer just said (for the voice)."""
     if session.plan.mode == "practice":  # a turn that scored nothing (a question back, a hint) keeps the last
-        feedback = views.feedback_html(result.score or views.last_scored(session))
+        if result.score:
+            feedback = views.feedback_html(result.score, latest=result.candidate.text)
+        else:
+            feedback = views.last_feedback(session)
     else:
         feedback = _realistic_panel()
     return feedback, " ".join(t.text for t in result.turns)

@@ -6,6 +6,7 @@ import html
 
 from interviewer.bank.models import is_stage_key
 from interviewer.interview.models import Session
+from interviewer.scoring.feedback import for_turn
 from interviewer.scoring.models import AnswerScore, Engine, KeyPointResult, RedFlagResult
 
 
@@ -57,8 +58,12 @@ def _point(item: KeyPointResult | RedFlagResult) -> str:
     return f"{html.escape(item.text)}{verdict}{_quote(item.evidence)}"
 
 
-def feedback_html(score: AnswerScore | None, previous: float | None = None, title: str = "Feedback") -> str:
-    """The practice-mode panel: score and band, key points hit and missed with quotes, red flags, one improvement."""
+def feedback_html(
+    score: AnswerScore | None, previous: float | None = None, title: str = "Feedback", latest: str | None = None
+) -> str:
+    """The practice-mode panel: score and band, key points hit and missed with quotes, red flags, one improvement.
+    `latest`: the answer just given; a red flag quoted from an earlier answer to the same item is named, not quoted
+    again (`feedback.for_turn`)."""
     if not score:
         note = "Answer a question to see your score, key points hit and missed, and one thing to improve."
         return f"<div class=feedback><h3>{html.escape(title)}</h3><p class=muted>{note}</p></div>"
@@ -72,6 +77,9 @@ def feedback_html(score: AnswerScore | None, previous: float | None = None, titl
     if previous is not None:
         delta = score.score - previous
         change = f" <span class=delta>(was {previous:.1f}, {'+' if delta >= 0 else ''}{delta:.1f})</span>"
+    score, earlier = for_turn(score, latest) if latest is not None else (score, [])
+    flags = [_point(f) for f in score.red_flags]
+    flags += [f"{html.escape(f.text)} <span class=muted>(in an earlier answer)</span>" for f in earlier]
     hit = [k for k in score.key_points if k.verdict != "missing"]
     missed = [k for k in score.key_points if k.verdict == "missing"]
     tips = score.feedback.improvements[:1]
@@ -87,7 +95,7 @@ def feedback_html(score: AnswerScore | None, previous: float | None = None, titl
         f"<p class='score band-{band}'>{score.score:.1f}/10 <span class=band>{band}</span>{change}</p>"
         f"<h4>Key points hit</h4><ul>{_li([_point(k) for k in hit])}</ul>"
         f"<h4>Key points missed</h4><ul>{_li([html.escape(k.text) for k in missed])}</ul>"
-        f"<h4>Red flags</h4><ul>{_li([_point(f) for f in score.red_flags])}</ul>"
+        f"<h4>Red flags</h4><ul>{_li(flags)}</ul>"
         f"<h4>One thing to improve</h4><p>{html.escape(tips[0]) if tips else 'Nothing major: keep it up.'}</p>"
         f"<p class=muted>Delivery: {d.words} words, {d.filler_words} fillers "
         f"({d.filler_rate:.1f} per 100 words){wpm}. Engine: {html.escape(score.engine.label)}</p></div>"
@@ -100,6 +108,14 @@ def last_scored(session: Session) -> AnswerScore | None:
         if t.role == "candidate" and t.score is not None and t.kind in ("answer", "retry"):
             return t.score
     return None
+
+
+def last_feedback(session: Session) -> str:
+    """The practice panel for the newest scored candidate turn, retries included."""
+    for t in reversed(session.turns):
+        if t.role == "candidate" and t.score is not None and t.kind in ("answer", "retry"):
+            return feedback_html(t.score, latest=t.text)
+    return feedback_html(None)
 
 
 def status_line(session: Session) -> str:

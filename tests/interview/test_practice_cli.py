@@ -113,3 +113,22 @@ def test_quit_ends_the_terminal_interview_with_the_report(tmp_path: Path, capsys
     assert "You: /quit" in out and "this line is never read" not in out
     assert "recruiter" not in out.split("You: /quit")[1]  # no reply to the command
     assert "Score: skipped" in out and "## Strengths" not in out and "## To improve" not in out
+
+
+def test_a_mistake_is_quoted_with_its_answer_not_on_every_later_turn(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A scenario stage is scored on all its answers together, so a mistake in the first answer still counts on the
+    later ones; their feedback names it "(in an earlier answer)" instead of quoting it and making it the tip again."""
+    wrong = "I'd restart the server and not tell anyone, customers won't notice."
+    answers = tmp_path / "answers.txt"
+    answers.write_text(
+        f"{wrong}\nI'd look at the error rate dashboard and check which endpoints fail and since when.\n/quit\n"
+    )
+    assert main(["practice", "--questions", "0", "--scenario", "production-bug", "--answers", str(answers)]) == 0
+    out = capsys.readouterr().out.split("# Interview report")[0]
+    first, second = out.split("\nYou: ")[1:3]
+    assert "  ! Says the opposite of: " in first and f'"{wrong}"' in first.split("Interviewer:")[0]  # quoted once
+    said = second.split("Interviewer:")[0]
+    assert "(in an earlier answer)" in said and wrong not in said.split("\n", 1)[1]
+    assert "  Tip: " in said and "You said the opposite" not in said

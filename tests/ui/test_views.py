@@ -42,3 +42,30 @@ def test_a_spoken_answer_shows_its_talk_time_and_pauses() -> None:
                           long_pauses=1, longest_pause_s=3.2),
     )  # fmt: skip
     assert "talking for 45 s, 1 long pause (longest 3.2 s)" in views.feedback_html(score)
+
+
+def test_a_red_flag_from_an_earlier_answer_is_named_not_quoted_again() -> None:
+    """An item is scored on all its answers together; the panel for the latest answer quotes what it said, names a
+    mistake from an earlier answer, and takes its tip from something else."""
+    from interviewer.scoring.models import Feedback, RedFlagResult
+
+    earlier, latest = "We tell nobody.", "First we check the dashboards for errors."
+    score = AnswerScore(
+        score=3.0,
+        band="weak",
+        key_points=[KeyPointResult(id="deploys", text="Checks recent deploys.", verdict="missing")],
+        red_flags=[
+            RedFlagResult(
+                id="comms", text="Says the opposite of: Tells the team.", evidence=earlier, kind="contradiction"
+            ),
+            RedFlagResult(id="blame", text="Blames the vendor.", evidence="check the dashboards"),
+        ],
+        feedback=Feedback(improvements=[f'Get this right: tells the team. You said the opposite: "{earlier}"']),
+        specificity=Specificity(ownership=Ownership(i=1, we=0), score=0.2),
+        delivery=Delivery(words=7, filler_words=0, filler_rate=0.0),
+    )
+    html = views.feedback_html(score, latest=latest)
+    assert earlier not in html and "Tells the team. <span class=muted>(in an earlier answer)</span>" in html
+    assert "check the dashboards" in html  # this answer's flag keeps its quote
+    assert "Add this point: checks recent deploys." in html and "You said the opposite" not in html
+    assert earlier in views.feedback_html(score)  # without the answer, everything is shown as it was scored
