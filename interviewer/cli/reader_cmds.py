@@ -54,6 +54,13 @@ def register(sub: argparse._SubParsersAction) -> None:
         action="store_true",
         help="with --answers: also learn that some span near a point labelled covered (or a flag labelled) states it",
     )
+    t.add_argument(
+        "--flip-claims",
+        type=float,
+        default=0.0,
+        metavar="SHARE",
+        help="also read this share of the key-point pairs against the claim's negation, label flipped (default: 0)",
+    )
     t.add_argument("--epochs", type=int, help="passes over the data (default: the card's)")
     t.add_argument("--out", type=Path, help="folder for the model and its card (default: the package)")
     t.add_argument("--checkpoint", type=Path, help="also keep the trained PyTorch model here (to re-export it)")
@@ -145,7 +152,10 @@ def cmd_train(args: argparse.Namespace, settings: Settings) -> int:
         ]
         answers = answer_pairs(labelled, bank, embedder({}))
         groups = answer_groups(labelled, bank, embedder({})) if args.answer_groups else None
-    data = tr.corpus(bank, args.pairs, path, cross=args.semeval_cross, extra=extra, neither_keep=keep, answers=answers)
+    data = tr.corpus(
+        bank, args.pairs, path, cross=args.semeval_cross, extra=extra, neither_keep=keep, answers=answers,
+        flip=args.flip_claims,
+    )  # fmt: skip
     print(json.dumps(data.counts(), indent=1))
     done = tr.timed("training")
     if groups:

@@ -35,6 +35,7 @@ SHORT_SPAN = 5  # words: a shorter span can make a point only in part
 BOTH = 0.05  # a wrong span about as near a red flag as a misconception is quoted as both
 RESCUE_SPANS = 4  # a missing point is read against this many of its nearest free spans
 INSTEAD = re.compile(r"\b(?:instead of|rather than)\b", re.I)
+WITHOUT = re.compile(r"\bwithout\b", re.I)
 
 
 def denies(text: str) -> bool:
@@ -309,7 +310,8 @@ def second_opinion(
             continue
         if what == "flag":
             # a "never" in the sentence, against a flag with none ("Never verifies a change..." said back agrees)
-            negated = negations(spans[i].text) and not negations(red_flags[j].text)
+            flag_text = WITHOUT.sub("", red_flags[j].text) if p.flag_without_plain else red_flags[j].text
+            negated = negations(spans[i].text) and not negations(flag_text)
             veto = p.veto_flag_negated if negated else p.veto_flag
             in_whole = cco >= p.veto_context and cco > cst
             if (co >= min(p.veto_flag, veto) and co > st) or st < p.flag_min or in_whole:

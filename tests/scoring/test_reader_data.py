@@ -17,8 +17,10 @@ from interviewer.scoring.reader.dataset import (
     bank_items,
     bank_pairs,
     dump,
+    flipped_pairs,
     load_all,
     load_file,
+    negated_claim,
     other_item_negatives,
     problems,
     split_of_item,
@@ -75,6 +77,33 @@ def test_augmented_copies_keep_the_claim_and_label(items: list[ItemPairs]) -> No
     assert negatives and all(n.label == "neither" for n in negatives)
     spans_of = {(p.span, p.item) for p in pairs}
     assert not any((n.span, n.item) in spans_of for n in negatives)  # never a span of its own item
+
+
+def test_a_claim_read_as_its_denial_flips_every_label(items: list[ItemPairs]) -> None:
+    import random
+
+    rng = random.Random(3)
+    said = {negated_claim("Retries transient failures with exponential backoff.", rng) for _ in range(40)}
+    assert said == {
+        "Never retries transient failures with exponential backoff.",
+        "Does not retry transient failures with exponential backoff.",
+        "Doesn't retry transient failures with exponential backoff.",
+        "Fails to retry transient failures with exponential backoff.",
+    }
+    assert negated_claim("Caches nothing sensitive.", random.Random(0)) in {
+        "Never caches nothing sensitive.", "Does not cache nothing sensitive.", "Doesn't cache nothing sensitive.",
+        "Fails to cache nothing sensitive.",
+    }  # fmt: skip
+    assert {negated_claim("Made the fix small.", rng) for _ in range(10)} == {"Never made the fix small."}
+    pairs = written_pairs(items[:2])
+    flipped = flipped_pairs(pairs, rate=1.0, seed=1)
+    plain = [p for p in pairs if not p.claim.startswith(FLAG_PREFIX)]
+    assert len(flipped) == len(plain) and not any(f.claim.startswith(FLAG_PREFIX) for f in flipped)
+    swap = {"states": "contradicts", "contradicts": "states", "neither": "neither"}
+    for a, b in zip(plain, flipped, strict=True):
+        assert (a.span, a.item, swap[a.label]) == (b.span, b.item, b.label)
+        assert negations(b.claim) or b.claim.startswith("Fails to ")
+    assert not flipped_pairs(pairs, rate=0.0, seed=1)
 
 
 def test_check_command_counts_and_refuses_a_broken_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -165,6 +165,19 @@ def test_a_negative_flag_said_back_is_not_vetoed(bank: Bank, embedder: LocalMini
     assert flag.id in {f.id for f in result.red_flags}  # "Never verifies..." against "Never verifies...": kept
 
 
+def test_a_flag_with_a_without_is_still_an_act_a_never_can_rule_out(bank: Bank, embedder: LocalMiniLM) -> None:
+    """ "Calls blocking libraries ... without offloading them" is something done, not a denial: a "never" in the
+    sentence can rule it out, as for a flag with no negation at all (`flag_without_plain`)."""
+    rubric = rubric_for(bank, "swe-async-threading-multiprocessing")
+    flag = next(r for r in rubric.red_flags if r.id == "blocking-in-async")
+    answer = "What I'd never do is call requests directly inside a coroutine."
+    reader = table({("What I'd never", FLAG_PREFIX + flag.text[:20]): (0.05, 0.94, 0.01)})
+    before = OfflineScorer(embedder, dataclasses.replace(PARAMS, flag_without_plain=False), reader=reader)
+    assert flag.id in {f.id for f in before.score(rubric, answer).red_flags}  # the "without" made it a denial
+    assert PARAMS.flag_without_plain
+    assert flag.id not in {f.id for f in OfflineScorer(embedder, PARAMS, reader=reader).score(rubric, answer).red_flags}
+
+
 def test_a_point_the_reader_reads_as_said_is_asked_for_plainly_not_as_missing(embedder: LocalMiniLM) -> None:
     """No credit (the rules found no evidence), but no "Add this point" for what the candidate may have said."""
     rubric = from_text(

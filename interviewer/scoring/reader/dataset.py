@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 
 Label = Literal["states", "contradicts", "neither"]
 LABELS: tuple[Label, ...] = ("states", "contradicts", "neither")
-Origin = Literal["written", "bank", "augmented", "semeval", "semeval-cross", "eval"]
+Origin = Literal["written", "bank", "augmented", "flipped", "semeval", "semeval-cross", "eval"]
 FLAG_PREFIX = "Mistake: "
 
 
@@ -248,6 +248,58 @@ def other_item_negatives(pairs: list[Pair], per_claim: int, seed: int) -> list[P
     for claim, item in claims:
         others = [p for p in rng.sample(pool, min(len(pool), per_claim * 4)) if p.item != item][:per_claim]
         out += [Pair(o.span, claim, "neither", item, "augmented") for o in others]
+    return out
+
+
+_FLIPPED: dict[str, Label] = {"states": "contradicts", "contradicts": "states", "neither": "neither"}
+_IRREGULAR = {"goes": "go", "does": "do", "has": "have", "caches": "cache", "focuses": "focus", "ties": "tie"}
+
+
+def _base_verb(word: str) -> str | None:
+    """The plain form of a claim's opening third-person verb ("Retries" -> "retry"), or None for any other word
+    (a past tense, an adverb): such a claim is only ever negated with "Never"."""
+    w = word.lower()
+    if w in _IRREGULAR:
+        return _IRREGULAR[w]
+    if not w.endswith("s") or w.endswith("ss") or w.endswith("ous") or w.endswith("ly"):
+        return None
+    if w.endswith("ies"):
+        return w[:-3] + "y"
+    if w.endswith(("sses", "shes", "ches", "xes", "zzes")):
+        return w[:-2]
+    return w[:-1]
+
+
+def negated_claim(claim: str, rng: Any) -> str:
+    """A key point or expected action said as its own negation: "Uses deterministic cache keys..." -> "Does not use
+    deterministic cache keys...", "Never uses ...", "Fails to use ...". A claim's denial is itself a claim, so
+    every label of a pair flips with it (`flipped_pairs`)."""
+    first, _, rest = claim.partition(" ")
+    base = _base_verb(first)
+    forms = ["Never {low}"]
+    if base:
+        forms += ["Does not {base} {rest}", "Doesn't {base} {rest}", "Fails to {base} {rest}"]
+    form = forms[rng.randrange(len(forms))]
+    return form.format(low=claim[:1].lower() + claim[1:], base=base, rest=rest).strip()
+
+
+def flipped_pairs(pairs: list[Pair], rate: float, seed: int) -> list[Pair]:
+    """A share of the key-point pairs again, each read against the claim's negation (`negated_claim`), its label
+    flipped: a span that states a claim contradicts its denial, one that contradicts it states its denial, and one
+    that does neither still does neither. In the written data a claim's wording never decides a label (each claim
+    is read against spans of all three labels, and claims are never negative), so a reader can learn "a negation
+    in the span means contradicts" and never look at the claim's polarity: it reads "We never commit secrets to the
+    repo" as contradicting "... never committed to git" (0.97). Red flags (read as "Mistake: ...") are left alone."""
+    import random
+
+    rng = random.Random(seed)
+    out = []
+    for p in pairs:
+        if p.claim.startswith(FLAG_PREFIX) or p.origin not in ("written", "bank", "augmented"):
+            continue
+        if rng.random() >= rate:
+            continue
+        out.append(Pair(p.span, negated_claim(p.claim, rng), _FLIPPED[p.label], p.item, "flipped"))
     return out
 
 

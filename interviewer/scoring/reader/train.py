@@ -27,6 +27,7 @@ from interviewer.scoring.reader.dataset import (
     Pair,
     augment,
     bank_pairs,
+    flipped_pairs,
     load_all,
     other_item_negatives,
     split_of_item,
@@ -130,6 +131,7 @@ def corpus(
     extra: tuple[str, ...] = TRAINED,
     neither_keep: dict[str, float] | None = None,
     answers: list[Pair] | None = None,
+    flip: float = 0.0,
 ) -> Corpus:
     """Training pairs from the dev items of the main files and the `extra` folders (less the share of `neither`
     pairs that `neither_keep` drops, see `thinned`); held-out pairs from the test items of every folder."""
@@ -139,6 +141,7 @@ def corpus(
     flags = [p for p in dev if p.claim.startswith(FLAG_PREFIX)]  # the harder half: a second spoken copy of each
     train = dev + augment(dev, AUGMENT_RATE, SEED) + augment(flags, AUGMENT_RATE, SEED + 1)
     train += other_item_negatives(dev, NEGATIVES_PER_CLAIM, SEED)
+    train += flipped_pairs(train, flip, SEED + 2) if flip > 0 else []
     train += (answers or []) * ANSWER_REPEATS
     if semeval_path is not None:
         train += semeval_pairs(semeval_path) + (semeval_cross_pairs(semeval_path) if cross else [])
@@ -413,7 +416,7 @@ Recognizing Textual Entailment Challenge, SemEval 2013, pages 263-274. No text o
 
 def write_card(out: Path, data: Corpus, report: dict, minutes: float, epochs: int, semeval: bool) -> None:
     rows = []
-    for origin in ("written", "bank", "augmented", "semeval", "semeval-cross"):
+    for origin in ("written", "bank", "augmented", "flipped", "semeval", "semeval-cross"):
         c = Counter(p.label for p in data.train if p.origin == origin)
         if c:
             rows.append(f"| {origin} | " + " | ".join(str(c[label]) for label in LABELS) + " |")
