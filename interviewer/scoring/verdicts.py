@@ -224,6 +224,7 @@ def second_opinion(
     - a span quoted as covering a point that the reader says contradicts it is not evidence (the point is missing),
       and when the reader is sure (`convict`), it is quoted as that point's contradiction (for a bank point: where
       the span covers several points, `veto_shared`, or earns only "partial", `veto_partial`);
+    - a point covered by evidence the reader almost surely reads as not stating it is partial (`soft_cover`);
     - a contradiction the reader says states the point, or does not say contradicts it (`contra_min`), is dropped
       (no false accusation);
     - a red flag whose span the reader says says the right thing (contradicts the flag), or does not say makes it
@@ -248,7 +249,8 @@ def second_opinion(
         if v.span is not None and v.verdict != "missing":
             many = shared[v.span.start] >= 2 and not key_points[j].derived
             partial = v.verdict == "partial" and p.veto_partial <= 1 and not key_points[j].derived
-            if min(q.veto_cover, q.convict) <= 1 or (many and p.veto_shared <= 1) or partial or q.cover_min > 0:
+            soft = v.verdict == "covered" and p.soft_cover > 0 and not key_points[j].derived
+            if min(q.veto_cover, q.convict) <= 1 or (many and p.veto_shared <= 1) or partial or q.cover_min > 0 or soft:
                 asks.append(("shared" if many else "cover", j, spans.index(v.span)))
             if q.cover_min > 0:  # where the reader reads the evidence as not saying it: which span does?
                 near = [int(i) for i in np.argsort(-kg.cos_right[:, j]) if i not in reading.barred]
@@ -293,7 +295,7 @@ def second_opinion(
     stated: dict[int, float] = {}  # point -> P(states) on its evidence, read as plain (`veto_stated`)
     accused: dict[int, float] = {}  # point -> P(contradicts) on its contradiction's span
     cleared: dict[int, tuple[float, int]] = {}  # point -> its dropped contradiction's span, read as stating it
-    for k, ((what, j, i), (st, co, _)) in enumerate(zip(asks, probs, strict=True)):
+    for k, ((what, j, i), (st, co, ne)) in enumerate(zip(asks, probs, strict=True)):
         said[(j, i)] = float(st)
         cst, cco, _ = in_context.get(k, (0.0, 0.0, 1.0))  # the whole sentence's reading, for accusations
         if what == "alt":
@@ -346,6 +348,15 @@ def second_opinion(
             points[j] = PointVerdict("missing", None, 0.0, v.contradiction, spans[i])
         elif what in ("cover", "shared") and st < q.cover_min and kg.cos_right[i, j] < q.veto_sure:
             unsaid.add(j)  # on its topic, but it does not say it
+        elif (
+            what in ("cover", "shared")
+            and v.verdict == "covered"
+            and st < p.soft_cover
+            and ne > co  # read as unsaid; a span read as the opposite is the cover veto's to judge (`veto_negations`)
+            and not key_points[j].derived
+            and kg.cos_right[i, j] < p.veto_sure
+        ):
+            points[j] = PointVerdict("partial", v.span, v.strength, v.contradiction)
         elif what == "rescue" and st >= q.rescue and st > co and st > rescued.get(j, (0.0, -1))[0]:
             rescued[j] = (float(st), i)
         if what == "rescue" and st >= p.close and st > co and st > close.get(j, (0.0, -1))[0]:

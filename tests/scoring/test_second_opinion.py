@@ -250,6 +250,25 @@ def test_evidence_the_reader_says_does_not_state_the_point_covers_nothing(bank: 
     assert _verdict(on, next(k.id for k in rubric.key_points if "short-lived" in k.text)) == "covered"
 
 
+def test_a_covered_point_the_reader_reads_as_unsaid_earns_only_partial(bank: Bank, embedder: LocalMiniLM) -> None:
+    """`soft_cover`: the rules call a point covered by cosine; where the reader gives its evidence almost no chance
+    of stating it, the point is partial (half credit, "make it explicit"), with the same quote; a point the reader
+    reads as stated stays covered."""
+    rubric = rubric_for(bank, "pyd-gil-concurrency")
+    rules = OfflineScorer(embedder, dataclasses.replace(PARAMS, soft_cover=0.0)).score(rubric, GIL_RIGHT)
+    assert _verdict(rules, GIL_POINT) == "covered"
+    unsure = table({(GIL_RIGHT[:20], rubric.key_points[0].text[:10]): (0.02, 0.01, 0.97)})
+    assert rubric.key_points[0].id == GIL_POINT
+    soft = OfflineScorer(embedder, PARAMS, reader=unsure).score(rubric, GIL_RIGHT)
+    assert PARAMS.soft_cover > 0.02 and _verdict(soft, GIL_POINT) == "partial"
+    assert next(k.evidence for k in soft.key_points if k.id == GIL_POINT) == next(
+        k.evidence for k in rules.key_points if k.id == GIL_POINT
+    )
+    assert soft.score is not None and rules.score is not None and soft.score < rules.score
+    sure = table({(GIL_RIGHT[:20], rubric.key_points[0].text[:10]): (0.9, 0.05, 0.05)})
+    assert _verdict(OfflineScorer(embedder, PARAMS, reader=sure).score(rubric, GIL_RIGHT), GIL_POINT) == "covered"
+
+
 IDEMPOTENT = (
     "Tasks can run twice, so I never let a task charge or email without first checking a record of whether it "
     "already happened, keyed on the invoice id."
