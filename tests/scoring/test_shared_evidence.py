@@ -44,7 +44,8 @@ def test_a_right_answer_in_plain_words_with_a_never_keeps_its_points(bank: Bank,
 def test_only_a_shared_span_is_read_and_only_a_sure_contradiction_vetoes_it(bank: Bank, embedder: LocalMiniLM) -> None:
     rubric = rubric_for(bank, "pyd-gil-concurrency")
     reader = table({(THREADS_WRONG[:20], ""): (0.3, 0.6, 0.1)})  # every claim: leans "contradicts"
-    quiet = dataclasses.replace(PARAMS, veto_flag_negated=1.1, close=1.1)  # the reader's other settings off
+    # the reader's other settings off
+    quiet = dataclasses.replace(PARAMS, veto_flag_negated=1.1, close=1.1, soft_cover=0.0)
     off = OfflineScorer(embedder, dataclasses.replace(quiet, veto_shared=1.1), reader=reader)
     assert THREADS_WRONG in _covered(off.score(rubric, THREADS_WRONG)).values() and not reader.asked  # type: ignore[attr-defined]
     on = OfflineScorer(embedder, dataclasses.replace(PARAMS, veto_shared=0.5), reader=reader)
