@@ -108,7 +108,7 @@ class OfflineScorer:
         return np.stack([self._cache[t] for t in texts])
 
     def warm(self, rubrics: list[Rubric], cache_file: Path | None = None) -> None:
-        """Load the model and embed the rubrics' texts once, as an index would (about 12 s for the whole bank).
+        """Load the models and embed the rubrics' texts once, as an index would (about 12 s for the whole bank).
 
         With `cache_file`, vectors saved by an earlier run are reused and the file is brought up to date."""
         checks = (t for r in rubrics for t in self._rubric_texts(r))
@@ -120,6 +120,7 @@ class OfflineScorer:
                 if t in saved and t not in self._cache:
                     self._cache[t] = saved[t]
         self._embed(["warm up"], cache=False)  # the model loads now, not at the first answer
+        (self.reader or _read)(["warm up"], ["warm up"])  # and the answer reader too (a first turn otherwise waits)
         self._embed(texts, cache=True)
         if cache_file and any(t not in saved for t in texts):
             with self._lock:

@@ -53,7 +53,10 @@ def app_url(app_data: Path) -> Iterator[str]:
 def llm_app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, FakeOpenAI]]:
     """The app configured for an OpenAI-compatible endpoint: a real local server whose replies tests script."""
     with FakeOpenAI() as server:
-        env = {"INTERVIEWER_LLM__BASE_URL": server.base_url, "INTERVIEWER_LLM__MODEL": "scripted-model"}
+        # a turn's time bound well above the default 20 s: on a busy CI machine a first answer, scored while the
+        # app still warms up, spent the whole bound offline, and the endpoint was (rightly) never asked
+        env = {"INTERVIEWER_LLM__BASE_URL": server.base_url, "INTERVIEWER_LLM__MODEL": "scripted-model",
+               "INTERVIEWER_LLM__TIMEOUT_S": "120"}  # fmt: skip
         for url in _serve(tmp_path_factory.mktemp("llm-app-data"), env):
             yield url, server
 

@@ -279,8 +279,9 @@ def test_llm_engine_is_named_and_its_failure_is_visible(page: Any, llm_app_url: 
     server.replies.clear()  # nothing scripted: the endpoint answers 500, so this turn falls back to offline
     send(page, reference_answer(page.locator("#chat").inner_text()))
     assert "the offline engine decided this turn" in page.locator("#notice").inner_text()
-    assert "offline (llm failed" in page.locator("#feedback").inner_text()
-    assert server.chat_requests(), "the configured endpoint was never called"
+    feedback = page.locator("#feedback").inner_text()
+    assert "offline (llm failed" in feedback
+    assert server.chat_requests(), f"the configured endpoint was never called: {feedback[:600]}"
 
 
 def test_a_clarification_is_answered_and_a_wrong_claim_challenged(page: Any, app_url: str) -> None:
