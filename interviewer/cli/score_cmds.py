@@ -10,7 +10,7 @@ from typing import Any
 from interviewer.bank.loader import Bank, load_bank
 from interviewer.scoring import resolve_rubric
 from interviewer.scoring.engine import AnswerScorer
-from interviewer.scoring.rubric import Rubric, from_question
+from interviewer.scoring.rubric import Rubric, all_rubrics, rubric_for
 from interviewer.scoring.scorecard import explanation, scorecard
 from interviewer.settings import Settings
 
@@ -18,7 +18,10 @@ from interviewer.settings import Settings
 def register(sub: argparse._SubParsersAction) -> None:
     sc = sub.add_parser("score", help="score an answer against a bank question or your own rubric")
     which = sc.add_mutually_exclusive_group(required=True)
-    which.add_argument("--question-id", help="a bank question id, e.g. pyd-gil-concurrency")
+    which.add_argument(
+        "--question-id",
+        help="a bank question id, e.g. pyd-gil-concurrency, or a scenario stage, e.g. production-bug/triage-impact",
+    )
     which.add_argument("--question", help="question text (scored against the closest bank entry if close enough)")
     which.add_argument("--batch", metavar="FILE.jsonl", help="score every line of a JSONL file; JSONL to stdout")
     sc.add_argument("--answer", help="the answer text, or - to read it from stdin")
@@ -44,7 +47,7 @@ class _Context:
 
     def rubric(self, question_id: str | None, question: str | None, **extra: Any) -> Rubric:
         if question_id:
-            return from_question(self.bank.question(question_id))
+            return rubric_for(self.bank, question_id)  # a question, or a scenario stage
         if not question or not question.strip():
             raise ValueError("give a question_id or a non-empty question")
         if self._index is None and not any(extra.values()):
@@ -106,7 +109,7 @@ def _batch(ctx: _Context, path: str) -> int:
                 answers.append(item["answer"])
         except ValueError:
             continue
-    ctx.scorer.offline.warm([from_question(q) for q in ctx.bank.questions])
+    ctx.scorer.offline.warm(all_rubrics(ctx.bank))
     ctx.scorer.offline.prepare(answers)
     for line in lines:
         print(_batch_line(ctx, line), flush=True)

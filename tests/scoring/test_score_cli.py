@@ -86,3 +86,15 @@ def test_explain_prints_the_readers_probabilities_per_claim(capsys: pytest.Captu
     rows = [line.split() for line in why.splitlines() if line.startswith("      ") and "cos" in line]
     assert rows and all(abs(sum(float(x) for x in r[:3]) - 1) < 0.02 for r in rows)
     assert all(r[3] == "cos" for r in rows)  # each row: three probabilities, the cosine, then the quoted span
+
+
+def test_a_scenario_stage_is_scored_by_its_id(capsys: pytest.CaptureFixture[str]) -> None:
+    """`scenario-id/stage-id`, as the interview stores a stage: the stage's expected actions are the key points."""
+    answer = (
+        "First I'd check the dashboards for the error rate and how many customers are hit, then post in the channel."
+    )
+    assert main(["score", "--question-id", "production-bug/triage-impact", "--answer", answer, "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["question_id"] == "production-bug/triage-impact" and data["score"] is not None
+    assert main(["score", "--question-id", "production-bug/no-such-stage", "--answer", answer]) == 2
+    assert "has no stage 'no-such-stage'" in capsys.readouterr().err
