@@ -189,6 +189,20 @@ class Params:
     # partial on dev, the gold labels call 23 missing, 10 partial and 18 covered. Test (once): Spearman 0.7205 ->
     # 0.7219; 40 points, 7 / 18 / 15; scenario suite key_point_precision_covered 0.80 -> 0.92.
     soft_cover: float = 0.1
+    # A red flag the rules raise on a span the reader reads as hardly the flag (P(states) under `flag_moves`) is
+    # quoted from the answer's span the reader reads as the flag with at least `flag_sure`, where that span is at most
+    # `flag_move_cos` further from the flag by cosine; the flag stays either way, and the new quote is evidence for
+    # nothing. "Bypasses the fraud check on their own authority" had quoted "Right now every payment is hanging on
+    # the fraud API" (0.13), while "Then I'd just disable the fraud check myself with the feature flag" (0.97)
+    # covered the point that asks for product sign-off. Chosen on dev (2026-12-07) from moves 0.1-0.5, sure 0.8-0.97
+    # and cosine margins 0.05-0.2 and none: without the margin, 15 quotes moved, 4 of them from a right quote to a
+    # wrong one; with it, 5: 4 better ("so reviewers check formatting and import ordering by hand on every PR" for
+    # style nitpicking, in place of "because that's where quality starts."), one as good. Wrong sentences quoted as
+    # evidence 32 -> 31, Spearman 0.768 -> 0.772, key_point_f1 0.780 -> 0.781, nothing worse. Test (once): one
+    # quote moved, to a better one; every figure the same.
+    flag_moves: float = 0.3
+    flag_sure: float = 0.9
+    flag_move_cos: float = 0.1
     ref: Second = Second()  # the same settings on points taken from a reference answer
     off_topic: float = 0.15  # best span-to-topic cosine below this, with no cue anywhere, is off-topic
     other_question: float = 0.2  # another question's topic this much closer than ours: an answer to that question

@@ -275,8 +275,9 @@ class OfflineScorer:
         read = self.reader or _read
         context = [whole_sentence(text, s) for s in content]
         reading = second_opinion(
-            read_spans(content, kg, fg, p), content, kg, rubric.key_points, rubric.red_flags, p, read, context
-        )
+            read_spans(content, kg, fg, p), content, kg, rubric.key_points, rubric.red_flags, p, read, context,
+            fg.cos_right,
+        )  # fmt: skip
         for rf, i in zip(rubric.red_flags, reading.flags, strict=True):
             evidence = verify_evidence(text, content[i].text) if i is not None else None
             if evidence:

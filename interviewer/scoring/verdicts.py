@@ -218,7 +218,7 @@ Read = Callable[[list[str], list[str]], np.ndarray]  # zipped (span, claim) pair
 
 def second_opinion(
     reading: Reading, spans: list[Span], kg: Grades, key_points: tuple[Check, ...], red_flags: tuple[Check, ...],
-    p: Params, reader: Read, context: list[str] | None = None,
+    p: Params, reader: Read, context: list[str] | None = None, flag_cos: np.ndarray | None = None,
 ) -> Reading:  # fmt: skip
     """The answer reader (`scoring/reader/`) reads each verdict's own span against its claim, and overrules it:
     - a span quoted as covering a point that the reader says contradicts it is not evidence (the point is missing),
@@ -229,6 +229,8 @@ def second_opinion(
       (no false accusation);
     - a red flag whose span the reader says says the right thing (contradicts the flag), or does not say makes it
       (`flag_min`), is dropped;
+    - a red flag whose span the reader reads as hardly the flag is quoted from a span it reads surely as the flag,
+      where there is one about as near the flag (`flag_moves`);
     - a point left missing is read against its nearest spans that count for nothing else, and one the reader says
       states it covers it (`rescue`): the plain-words paraphrase that cosine does not recognise; one it is sure
       contradicts it (`convict`) is quoted as the point's contradiction, and is then evidence for nothing;
@@ -295,6 +297,7 @@ def second_opinion(
     stated: dict[int, float] = {}  # point -> P(states) on its evidence, read as plain (`veto_stated`)
     accused: dict[int, float] = {}  # point -> P(contradicts) on its contradiction's span
     cleared: dict[int, tuple[float, int]] = {}  # point -> its dropped contradiction's span, read as stating it
+    unsure_flags: list[int] = []  # red flags whose quote the reader reads as hardly the flag (`flag_moves`)
     for k, ((what, j, i), (st, co, ne)) in enumerate(zip(asks, probs, strict=True)):
         said[(j, i)] = float(st)
         cst, cco, _ = in_context.get(k, (0.0, 0.0, 1.0))  # the whole sentence's reading, for accusations
@@ -318,6 +321,8 @@ def second_opinion(
             in_whole = cco >= p.veto_context and cco > cst
             if (co >= min(p.veto_flag, veto) and co > st) or st < p.flag_min or in_whole:
                 flags[j] = None
+            elif st < p.flag_moves:
+                unsure_flags.append(j)
             continue
         v, q = points[j], p.ref if key_points[j].derived else p
         if what == "contra":
@@ -361,6 +366,8 @@ def second_opinion(
             rescued[j] = (float(st), i)
         if what == "rescue" and st >= p.close and st > co and st > close.get(j, (0.0, -1))[0]:
             close[j] = (float(st), i)
+    if unsure_flags:
+        _move_flags(unsure_flags, points, flags, barred, spans, red_flags, p, reader, flag_cos)
     for j in unsaid:
         v = points[j]
         if v.span is None or v.verdict == "missing":
@@ -412,3 +419,32 @@ def second_opinion(
             continue
         points[j] = PointVerdict("missing", None, 0.0, points[j].contradiction, spans[i])
     return Reading(flags, reading.wrong, barred, points)
+
+
+def _move_flags(
+    which: list[int], points: list[PointVerdict], flags: list[int | None], barred: set[int], spans: list[Span],
+    red_flags: tuple[Check, ...], p: Params, reader: Read, flag_cos: np.ndarray | None,
+) -> None:  # fmt: skip
+    """A red flag the rules raise on a span the reader reads as hardly the flag (`flag_moves`) is quoted from the
+    answer's span the reader reads surely as the flag (`flag_sure`), if there is one; that span is then evidence for
+    nothing. "Bypasses the fraud check on their own authority" had quoted "Right now every payment is hanging on the
+    fraud API" (the reader: 0.13), beside "Then I'd just disable the fraud check myself with the feature flag" (0.97),
+    which covered the point that asks for product sign-off."""
+    others = [i for i in range(len(spans)) if i not in flags]
+    if not others:
+        return
+    claims = [claim_text(red_flags[k].text, "red_flag") for k in which]
+    probs = reader([spans[i].text for _ in which for i in others], [c for c in claims for _ in others])
+    probs = probs.reshape(len(which), len(others), 3)
+    for k, rows in zip(which, probs, strict=True):
+        best = int(np.argmax(rows[:, 0]))
+        st, co = float(rows[best, 0]), float(rows[best, 1])
+        i, was = others[best], flags[k]
+        near = flag_cos is None or was is None or flag_cos[i, k] >= flag_cos[was, k] - p.flag_move_cos
+        if st < p.flag_sure or st <= co or i in flags or not near:
+            continue
+        flags[k] = i
+        barred.add(i)
+        for j, v in enumerate(points):
+            if v.span is not None and v.span == spans[i]:
+                points[j] = PointVerdict("missing", None, 0.0, v.contradiction)

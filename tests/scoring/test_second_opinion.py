@@ -178,6 +178,28 @@ def test_a_flag_with_a_without_is_still_an_act_a_never_can_rule_out(bank: Bank, 
     assert flag.id not in {f.id for f in OfflineScorer(embedder, PARAMS, reader=reader).score(rubric, answer).red_flags}
 
 
+def test_a_red_flag_is_quoted_from_the_sentence_the_reader_reads_as_the_flag(bank: Bank, embedder: LocalMiniLM) -> None:
+    """The shipped reader, on an answer from the dev split: the rules raise the unilateral-bypass flag on a sentence
+    that only describes the outage, and let the sentence that commits it cover the point asking for sign-off."""
+    rubric = rubric_for(bank, "production-bug/mitigation-communication")
+    answer = (
+        "Right now every payment is hanging on the fraud API, so I'd wrap that call in a circuit breaker with a "
+        "two-second timeout so it fails fast instead of tying up the workers. Then I'd just disable the fraud check "
+        "myself with the feature flag; there's no need to ask product, it's an engineering call and every minute in a "
+        "meeting is lost sales. I'd glance at the provider's status page, and drop a note to customer support that "
+        "payments are being worked on."
+    )
+    committed = "Then I'd just disable the fraud check myself with the feature flag"
+    before = OfflineScorer(embedder, dataclasses.replace(PARAMS, flag_moves=0.0)).score(rubric, answer)
+    after = OfflineScorer(embedder, PARAMS).score(rubric, answer)
+    for result, quoted, credited in ((before, "Right now every payment", True), (after, committed, False)):
+        flag = next(f for f in result.red_flags if f.id == "unilateral-bypass")
+        assert flag.evidence.startswith(quoted)
+        point = next(k for k in result.key_points if k.id == "bypass-with-product")
+        assert (point.evidence == committed) is credited and (point.verdict != "missing") is credited
+    assert after.score is not None and before.score is not None and after.score < before.score
+
+
 def test_a_point_the_reader_reads_as_said_is_asked_for_plainly_not_as_missing(embedder: LocalMiniLM) -> None:
     """No credit (the rules found no evidence), but no "Add this point" for what the candidate may have said."""
     rubric = from_text(
