@@ -167,8 +167,25 @@ class Params:
     veto_context: float = 0.9
     veto_context_contra: float = 0.9
     convict: float = 1.1  # P(contradicts) at least this on a vetoed cover: the span is quoted as a contradiction
+    # Off (README, "Fifteenth try", 2026-12-07): at 0.85 with the two guards below, dev Spearman 0.772 -> 0.803 and
+    # key_point_f1 0.781 -> 0.801, and test Spearman 0.705 -> 0.744, but on test it broke four floors (plain-words
+    # Spearman and wrong sentences quoted, off-topic answers credited in the dialogue suite, scenario red-flag recall).
     rescue: float = 1.1  # P(states) at least this on a free span near a missing point: it covers the point
     rescue_cos: float = 0.2  # ... a span at least this close to the point (cosine to its nearest statement)
+    # A span the reader reads as committing one of the item's red flags with at least this rescues nothing: "If
+    # something breaks, they'll let us know and we fix it quickly." reads 0.86 as stating "avoids breaks by making
+    # additive changes" and 0.96 as "changes the existing contract in place". Chosen on dev with rescue 0.85 from
+    # 0.8/0.9/0.95/off: wrong sentences quoted 32 -> 31, Spearman 0.812 -> 0.803 (6 of the 10 rescues it stops are
+    # points the gold labels call covered: the reader reads many sound sentences as some red flag too).
+    rescue_flag: float = 0.9
+    # A span the reader reads (at `rescue`, or at `close` for the hints) as stating more than this many missing
+    # points proves none of them and is no hint: "If it's too big, maybe split the file into smaller ones in Excel
+    # first." reads 0.89-0.95 as stating all five points of the CSV question; with rescue on it scored that answer
+    # 8.6 (gold 0.5), and with rescue off it still quoted it as "may mean it" for COPY and for context managers.
+    # Chosen on dev from 1/2/3/off: with rescue 0.85, Spearman 0.790 (off) -> 0.812 (2) or 0.800 (1); with rescue
+    # off, no figure moves at 2 (6 hints go, from 3 points the gold labels call missing and 3 partial; at 1, covered
+    # points told to add 0.085 -> 0.090). Test (once): no figure moves.
+    rescue_max: int = 2
     # P(states) at least this on such a span, not rescued: no credit, but the feedback asks to make the point in so
     # many words, quoting the span, instead of "Add this point" for what the candidate may well have said ("Amplitude
     # events on every checklist step told us which assumptions held." for "instruments usage to validate

@@ -289,6 +289,7 @@ def second_opinion(
         in_context = {k: row for (k, _), row in zip(whole, read_whole, strict=True)}
     points, flags, barred = list(reading.points), list(reading.flags), set(reading.barred)
     rescued: dict[int, tuple[float, int]] = {}
+    rescuers: Counter[int] = Counter()  # span -> how many missing points the reader reads it as stating
     close: dict[int, tuple[float, int]] = {}  # point -> a free span the reader reads as stating it (`close`)
     blocked: dict[int, tuple[float, int]] = {}  # point -> the surest span that says its opposite
     said: dict[tuple[int, int], float] = {}  # (point, span) -> P(states), for every pair read
@@ -364,6 +365,8 @@ def second_opinion(
             points[j] = PointVerdict("partial", v.span, v.strength, v.contradiction)
         elif what == "rescue" and st >= q.rescue and st > co and st > rescued.get(j, (0.0, -1))[0]:
             rescued[j] = (float(st), i)
+        if what == "rescue" and st >= min(q.rescue, p.close) and st > co and not key_points[j].derived:
+            rescuers[i] += 1
         if what == "rescue" and st >= p.close and st > co and st > close.get(j, (0.0, -1))[0]:
             close[j] = (float(st), i)
     if unsure_flags:
@@ -405,12 +408,28 @@ def second_opinion(
     for j, v in enumerate(points):  # a span now read as wrong is evidence for nothing
         if v.span is not None and spans.index(v.span) in barred and v.verdict != "missing":
             points[j] = PointVerdict("missing", None, 0.0, v.contradiction, v.span)
+    # a span the reader reads as stating many missing points proves none of them (nor is it a hint), and one it
+    # also reads as committing a red flag is no proof for a rescue (`rescue_max`, `rescue_flag`)
+    vague = {i for i, n in rescuers.items() if n > p.rescue_max}
+    proofs = {i for j, (_, i) in rescued.items() if not key_points[j].derived} - vague
+    wrong_sounding: set[int] = set()
+    if red_flags and p.rescue_flag <= 1 and proofs:
+        cand = sorted(proofs)
+        texts = [claim_text(f.text, "red_flag") for f in red_flags]
+        got = reader([spans[i].text for i in cand for _ in texts], texts * len(cand))
+        wrong_sounding = {
+            i for n, i in enumerate(cand) if got[n * len(texts) : (n + 1) * len(texts), 0].max() >= p.rescue_flag
+        }
     for j, (st, i) in rescued.items():
+        if (i in vague or i in wrong_sounding) and not key_points[j].derived:
+            continue
         if i not in barred and points[j].verdict == "missing" and points[j].contradiction is None:
             short = len(spans[i].text.split()) < SHORT_SPAN or UNSURE.search(spans[i].text)
             points[j] = PointVerdict("partial" if short else "covered", spans[i], st, None)
     for j, (_, i) in close.items():  # no credit, but no "add this point" for what the candidate may have said
         v = points[j]
+        if i in vague and not key_points[j].derived:
+            continue
         if v.verdict == "missing" and v.contradiction is None and v.unclear is None and i not in barred:
             points[j] = PointVerdict("missing", None, 0.0, None, None, spans[i])
     for j, (co, i) in blocked.items():  # another span's say-so cannot outweigh a plain statement of the opposite

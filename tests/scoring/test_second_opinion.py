@@ -352,3 +352,50 @@ def test_a_dropped_contradiction_off_the_point_topic_earns_nothing(bank: Bank, e
     result = OfflineScorer(embedder, PARAMS, reader=misread).score(rubric, MOVE_FAST)
     assert not _contradicted(result, point.id)
     assert _verdict(result, point.id) == "missing"
+
+
+def test_a_span_the_reader_reads_as_any_point_or_as_a_mistake_rescues_nothing(
+    bank: Bank, embedder: LocalMiniLM
+) -> None:
+    """The shipped reader, on two wrong answers to dev-split questions, with rescue on (it is off by default,
+    README "Fifteenth try"): "split the file ... in Excel" reads as stating nearly every point of the CSV question,
+    and "they'll let us know" as the additive-change point and as the in-place-change red flag at once."""
+    csv = (
+        "I'd use one of the Django admin import plugins and let it handle the upload. "
+        "If it's too big, maybe split the file into smaller ones in Excel first."
+    )
+    api = (
+        "I just change the endpoint and tell clients to update, versioning is overkill. "
+        "If something breaks, they'll let us know and we fix it quickly."
+    )
+    loose = dataclasses.replace(PARAMS, rescue=0.85, rescue_max=99, rescue_flag=1.1)
+    for qid, answer, guard in (
+        ("pyd-large-csv-postgres", csv, {"rescue_max": 2}),
+        ("swe-api-versioning", api, {"rescue_flag": 0.9}),
+    ):
+        rubric = rubric_for(bank, qid)
+        rules = OfflineScorer(embedder, dataclasses.replace(loose, rescue=1.1)).score(rubric, answer)
+        fooled = OfflineScorer(embedder, loose).score(rubric, answer)
+        guarded = OfflineScorer(embedder, dataclasses.replace(loose, **guard)).score(rubric, answer)
+        verdicts = [[k.verdict for k in r.key_points] for r in (rules, fooled, guarded)]
+        assert verdicts[1] != verdicts[0], qid  # the reader's word alone credits the wrong sentence
+        assert verdicts[2] == verdicts[0], qid
+        assert guarded.score == rules.score and fooled.score is not None and rules.score is not None
+        assert fooled.score > rules.score
+
+
+def test_a_span_the_reader_reads_as_any_point_is_no_hint_either(bank: Bank, embedder: LocalMiniLM) -> None:
+    """The shipped settings (rescue off): "may mean it" hints quote a span the reader reads as stating the point,
+    but not one it reads as stating more than two of the missing points at once."""
+    rubric = rubric_for(bank, "pyd-large-csv-postgres")
+    answer = (
+        "I'd use one of the Django admin import plugins and let it handle the upload. "
+        "If it's too big, maybe split the file into smaller ones in Excel first."
+    )
+
+    def hints(params) -> list[str]:
+        result = OfflineScorer(embedder, params).score(rubric, answer)
+        return [line for line in result.feedback.improvements if "may mean it" in line]
+
+    assert len(hints(dataclasses.replace(PARAMS, rescue_max=99))) >= 2
+    assert hints(PARAMS) == []
