@@ -61,6 +61,14 @@ def register(sub: argparse._SubParsersAction) -> None:
         metavar="SHARE",
         help="also read this share of the key-point pairs against the claim's negation, label flipped (default: 0)",
     )
+    t.add_argument(
+        "--siblings",
+        type=int,
+        default=0,
+        metavar="N",
+        help="also read each span written as a wrong answer or a red flag against N other key points of its item, "
+        "as not stating them (default: 0)",
+    )
     t.add_argument("--epochs", type=int, help="passes over the data (default: the card's)")
     t.add_argument("--out", type=Path, help="folder for the model and its card (default: the package)")
     t.add_argument("--checkpoint", type=Path, help="also keep the trained PyTorch model here (to re-export it)")
@@ -154,7 +162,7 @@ def cmd_train(args: argparse.Namespace, settings: Settings) -> int:
         groups = answer_groups(labelled, bank, embedder({})) if args.answer_groups else None
     data = tr.corpus(
         bank, args.pairs, path, cross=args.semeval_cross, extra=extra, neither_keep=keep, answers=answers,
-        flip=args.flip_claims,
+        flip=args.flip_claims, siblings=args.siblings,
     )  # fmt: skip
     print(json.dumps(data.counts(), indent=1))
     done = tr.timed("training")

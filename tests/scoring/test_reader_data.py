@@ -11,6 +11,7 @@ from interviewer.cli.reader_cmds import DEFAULT_PAIRS
 from interviewer.scoring.pairs import negations
 from interviewer.scoring.reader.dataset import (
     FLAG_PREFIX,
+    NOT_STATES,
     CheckPairs,
     ItemPairs,
     augment,
@@ -23,6 +24,7 @@ from interviewer.scoring.reader.dataset import (
     negated_claim,
     other_item_negatives,
     problems,
+    sibling_pairs,
     split_of_item,
     written_pairs,
 )
@@ -281,3 +283,21 @@ def test_a_group_needs_only_one_span_that_states_its_claim() -> None:
     one = torch.log(torch.tensor([[0.95, 0.03, 0.02], [0.01, 0.01, 0.98], [0.02, 0.9, 0.08]]))
     none = torch.log(torch.tensor([[0.05, 0.05, 0.9], [0.01, 0.01, 0.98], [0.02, 0.9, 0.08]]))
     assert some_span_loss(one).item() < 0.1 < 1.0 < some_span_loss(none).item()
+
+
+def test_a_wrong_span_is_read_as_not_stating_the_other_points_of_its_item(items: list[ItemPairs]) -> None:
+    item = next(it for it in items if it.item == "pyd-large-csv-postgres")
+    pairs = sibling_pairs([item], per_span=2, seed=1)
+    points = {cp.id: cp for cp in item.checks if cp.kind == "key_point"}
+    written = [(s, cp.id) for cp in item.checks for s in (cp.contradicts if cp.kind == "key_point" else cp.states)]
+    assert pairs and {p.label for p in pairs} == {NOT_STATES} and {p.origin for p in pairs} == {"sibling"}
+    assert {p.span for p in pairs} == {s for s, _ in written}  # every wrong span, against two other key points
+    once = [s for s, _ in written]
+    wrong = {s: i for s, i in written if once.count(s) == 1}  # (some, a point wrong and a flag, under two)
+    assert len(wrong) > 0.7 * len(written)
+    for span in wrong:
+        claims = [p.claim for p in pairs if p.span == span]
+        assert len(claims) == 2 and len(set(claims)) == 2
+        assert all(not c.startswith(FLAG_PREFIX) and c in {cp.claim for cp in points.values()} for c in claims)
+        assert wrong[span] not in {i for i, cp in points.items() if cp.claim in claims}  # never its own point
+    assert sibling_pairs([item], per_span=2, seed=1) == pairs

@@ -303,6 +303,27 @@ def flipped_pairs(pairs: list[Pair], rate: float, seed: int) -> list[Pair]:
     return out
 
 
+def sibling_pairs(items: list[ItemPairs], per_span: int, seed: int) -> list[Pair]:
+    """(span, sibling key point, "not-states") pairs, labelled by construction: a span written as getting one key
+    point wrong, or as committing one of the item's red flags, is read against `per_span` other key points of the
+    same item, and states none of them ("If it's too big, maybe split the file into smaller ones in Excel first."
+    had read 0.89-0.95 as stating every point of the CSV question). Contradicts or neither, the construction does
+    not say, so the loss only takes probability away from "states" (`train.pair_loss`)."""
+    import random
+
+    rng = random.Random(seed)
+    out = []
+    for it in items:
+        points = [cp for cp in it.checks if cp.kind == "key_point"]
+        for cp in it.checks:
+            wrong = cp.contradicts if cp.kind == "key_point" else cp.states
+            others = [o for o in points if o.id != cp.id]
+            for span in wrong if others else []:
+                for o in rng.sample(others, min(per_span, len(others))):
+                    out.append(Pair(span, o.claim, NOT_STATES, it.item, "sibling"))
+    return out
+
+
 # --- pairs from the labelled answers (`evals/`) --------------------------------------------------------------
 NOT_STATES = "not-states"  # a partial label: contradicts or neither, which one the gold labels do not say
 ANSWER_SPANS_PER_CLAIM = 3  # per (answer, claim): the spans nearest the claim, the ones the scorer would weigh

@@ -30,6 +30,7 @@ from interviewer.scoring.reader.dataset import (
     flipped_pairs,
     load_all,
     other_item_negatives,
+    sibling_pairs,
     split_of_item,
     written_pairs,
 )
@@ -132,6 +133,7 @@ def corpus(
     neither_keep: dict[str, float] | None = None,
     answers: list[Pair] | None = None,
     flip: float = 0.0,
+    siblings: int = 0,
 ) -> Corpus:
     """Training pairs from the dev items of the main files and the `extra` folders (less the share of `neither`
     pairs that `neither_keep` drops, see `thinned`); held-out pairs from the test items of every folder."""
@@ -143,6 +145,9 @@ def corpus(
     train += other_item_negatives(dev, NEGATIVES_PER_CLAIM, SEED)
     train += flipped_pairs(train, flip, SEED + 2) if flip > 0 else []
     train += (answers or []) * ANSWER_REPEATS
+    if siblings:
+        dev_items = [it for it in load_all(folder, extra) if split_of_item(it.item) == "dev"]
+        train += sibling_pairs(dev_items, siblings, SEED + 3)
     if semeval_path is not None:
         train += semeval_pairs(semeval_path) + (semeval_cross_pairs(semeval_path) if cross else [])
     return Corpus(train, test)
