@@ -233,7 +233,9 @@ def second_opinion(
       where there is one about as near the flag (`flag_moves`);
     - a point left missing is read against its nearest spans that count for nothing else, and one the reader says
       states it covers it (`rescue`): the plain-words paraphrase that cosine does not recognise; one it is sure
-      contradicts it (`convict`) is quoted as the point's contradiction, and is then evidence for nothing;
+      contradicts it (`convict`) is quoted as the point's contradiction, and is then evidence for nothing; a span it
+      reads as stating more than `rescue_max` missing points at once, or (for a rescue) as committing a red flag
+      (`rescue_flag`), proves none of them, and is not offered as a hint either;
     - a point's evidence the reader says does not state it covers nothing, unless a nearby span it says does states
       it (`cover_min`, `cover_alt`), and a contradiction beside evidence it reads as a plain statement of the point is
       dropped (`veto_stated`); both off for now (README, "Eighth try").
