@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 
 Label = Literal["states", "contradicts", "neither"]
 LABELS: tuple[Label, ...] = ("states", "contradicts", "neither")
-Origin = Literal["written", "bank", "augmented", "flipped", "semeval", "semeval-cross", "eval"]
+Origin = Literal["written", "bank", "augmented", "flipped", "semeval", "semeval-cross", "eval", "sibling"]
 FLAG_PREFIX = "Mistake: "
 
 
@@ -320,7 +320,7 @@ def sibling_pairs(items: list[ItemPairs], per_span: int, seed: int) -> list[Pair
             others = [o for o in points if o.id != cp.id]
             for span in wrong if others else []:
                 for o in rng.sample(others, min(per_span, len(others))):
-                    out.append(Pair(span, o.claim, NOT_STATES, it.item, "sibling"))
+                    out.append(Pair(span, o.claim, NOT_STATES, it.item, "sibling"))  # type: ignore[arg-type]
     return out
 
 
