@@ -3,8 +3,10 @@ the web UI and the CLI. It decides nothing the UI would have to know about: the 
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections import defaultdict
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -13,11 +15,12 @@ from interviewer.bank.check import stats
 from interviewer.bank.loader import Bank, load_bank
 from interviewer.index.store import BankIndex, BuildReport, SearchHit, open_index
 from interviewer.interview import session_store
+from interviewer.interview.inputs import clean_answer
 from interviewer.interview.models import Plan, Session, TurnResult
 from interviewer.interview.report import build_report, report_paths, to_html, to_markdown
 from interviewer.interview.store import SessionNotFound
 from interviewer.scoring.models import Speech
-from interviewer.scoring.rubric import rubric_for
+from interviewer.scoring.rubric import Rubric, rubric_for
 from interviewer.settings import Settings
 
 if TYPE_CHECKING:
@@ -26,6 +29,7 @@ if TYPE_CHECKING:
     from interviewer.voice.stt import Transcriber
     from interviewer.voice.turns import Listener
 
+log = logging.getLogger(__name__)
 MAX_QUERY_CHARS = 2000
 
 
@@ -190,8 +194,18 @@ class Service:
         transcriber = self.transcriber
         session = self.load(session_id, user)
         current = session.state.current if session else None
-        prompt = recognition_prompt(rubric_for(self.bank, current)) if current else None
-        return Listener(self.settings.voice.turns, Stretches(transcriber.offline, prompt, transcriber.remote))
+        rubric = rubric_for(self.bank, current) if current else None
+        prompt = recognition_prompt(rubric) if rubric else None
+        stretches = Stretches(transcriber.offline, prompt, transcriber.remote)
+        prepare = partial(self._prepare, rubric) if rubric else None
+        return Listener(self.settings.voice.turns, stretches, prepare=prepare)
+
+    def _prepare(self, rubric: Rubric, words: str) -> None:
+        """The words of a live turn so far, read while the candidate is still talking (`Scorer.prepare`)."""
+        try:
+            self.interviewer.scorer.prepare(rubric, clean_answer(words).text)
+        except Exception as e:  # only a head start: the turn itself scores the answer when it ends
+            log.warning("a live answer could not be read ahead: %s", type(e).__name__)
 
     @property
     def stt_engine(self) -> str:

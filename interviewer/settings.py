@@ -91,6 +91,13 @@ class TurnTakingSettings(BaseModel):
         default=20.0, gt=0, description="Silence before any speech that ends the turn as a non-answer."
     )
     pause_s: float = Field(default=0.5, gt=0, description="A pause this long closes a stretch, which is transcribed.")
+    early_s: float = Field(
+        default=0.25, gt=0, description="A pause this long starts hearing the stretch, in case the turn is over."
+    )
+    long_stretch_s: float = Field(
+        default=4.0, gt=0, description="A stretch this long closes at a pause of `long_pause_s` rather than `pause_s`."
+    )
+    long_pause_s: float = Field(default=0.35, gt=0, description="The pause that closes a long stretch.")
     start_frames: int = Field(default=3, ge=1, description="Speech frames in a row (32 ms each) that start speech.")
     unsure_logprob: float = Field(
         default=-0.8,

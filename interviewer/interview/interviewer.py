@@ -43,6 +43,8 @@ class Scorer(Protocol):
         self, rubric: Rubric, answer: str, audio_seconds: float | None = None
     ) -> tuple[AnswerScore, Callable[[], AnswerScore]]: ...
 
+    def prepare(self, rubric: Rubric, answer: str) -> None: ...
+
     def warm(self, rubrics: list[Rubric], cache_file: Path | None = None) -> None: ...
 
 
@@ -115,7 +117,7 @@ class Interviewer:
         elif kind == "small-talk":
             out = [self._say(session, step.voice.say(small_talk_kind(text)), "small-talk")]
         elif kind != "answer":
-            out = self._non_answer(session, kind, step.voice, text)
+            out = self._non_answer(session, kind, step, text)
         else:
             asked = leading_clarification(text) if asking else None  # asked first, then answered anyway
             said = self._say(session, self._asked_first(session, asked[0], step.voice), "clarify") if asked else None
@@ -183,13 +185,13 @@ class Interviewer:
             state.attempts -= 1  # saying nothing is not an attempt
             state.silences += 1
             if state.silences >= MAX_SILENCES:  # asking again would loop forever: move on, as a skip
-                return self._non_answer(session, "skip", voice)
+                return self._non_answer(session, "skip", step)
             said = voice.say("injection" if result.injection_detected else "empty")
             return [Turn(role="interviewer", text=said, kind="clarify", question_id=state.current)]
         state.silences = state.declined = 0
         if result.score is None and result.unscored_reason == "dont-know":
             state.answers.pop()
-            return self._non_answer(session, "skip", voice)
+            return self._non_answer(session, "skip", step)
         if (result.score is None or result.thin) and state.attempts == 1 and not result.injection_detected:
             state.answers.pop()  # one chance to give a real answer before moving on
             kind = "off-topic" if "off-topic" in (result.unscored_reason, result.thin) else "expand"
@@ -199,7 +201,7 @@ class Interviewer:
             # the answers before it earned: "We had alerts on the error budget" (0.8) and then a GIL answer to a
             # follow-up had left the question unscored in the report, the first answer's score gone
             said = state.answers.pop()
-            earned = self._earned(session)
+            earned = self._earned(session, step)
             if earned is not None:
                 self._close_item(session, earned)
                 return self._next_item(session, voice, lead=self._ack(voice, result))
@@ -305,8 +307,8 @@ class Interviewer:
         return [Turn(role="interviewer", text=f"{reply} {voice.say('anything-else')}", kind="wrap-up-answer")]
 
     # --- non-answers --------------------------------------------------------------------------------------
-    def _non_answer(self, session: Session, kind: str, voice: Voice, text: str = "") -> list[Turn]:
-        state = session.state
+    def _non_answer(self, session: Session, kind: str, step: _Step, text: str = "") -> list[Turn]:
+        state, voice = session.state, step.voice
         said = {"minute": "wait"}
         if kind == "clarify":  # answered from the item's own context or the profile, or left open; never scored
             known = self._clarification(session, text)
@@ -320,10 +322,10 @@ class Interviewer:
             turn = self._hint(session, voice)
             state.declined = state.declined + 1 if turn.kind == "hint-declined" else 0
             if state.declined > MAX_DECLINED:  # declining again would loop forever: move on, as a skip
-                return self._non_answer(session, "skip", voice)
+                return self._non_answer(session, "skip", step)
             return [turn]
         # skip / "I don't know": an item already answered keeps the score its answers earned
-        earned = self._earned(session)
+        earned = self._earned(session, step)
         if state.current and earned is None:
             state.skipped.append(state.current)
         if state.phase == "scenario":
@@ -351,12 +353,15 @@ class Interviewer:
                 topics = tuple(self.bank.question(ref.question).clarifications)
         return clarify(topics, text) or self.profile.answer(text)
 
-    def _earned(self, session: Session) -> AnswerScore | None:
-        """The score of the answers already given to the current item (before a follow-up was declined)."""
+    def _earned(self, session: Session, step: _Step) -> AnswerScore | None:
+        """The score of the answers already given to the current item (before a follow-up was declined). With an
+        LLM judge, it is asked for that score in this turn, so the turn says so (`step.engine`)."""
         state = session.state
         if not state.answers or state.current is None:
             return None
         result = self.scorer.score(rubric_for(self.bank, state.current), "\n".join(state.answers))
+        if result.engine.kind == "llm" or result.engine.fallback is not None:
+            step.engine = step.engine or result.engine
         return result if result.score is not None else None
 
     def _hint(self, session: Session, voice: Voice) -> Turn:

@@ -34,6 +34,12 @@ class AnswerScorer:
         result, read = self.offline.scored(rubric, answer, audio_seconds=audio_seconds)
         return self.judge.judge(rubric, answer, result, read) if self.judge else result
 
+    def prepare(self, rubric: Rubric, answer: str) -> None:
+        """Read an answer that is still being given (a spoken one, stretch by stretch) offline and keep nothing but
+        the caches: its sentences embedded and read, so the turn that scores it when it ends does not wait for them.
+        Never the judge: an endpoint is asked once per turn."""
+        self.offline.score(rubric, answer)
+
     def score_early(
         self, rubric: Rubric, answer: str, audio_seconds: float | None = None
     ) -> tuple[AnswerScore, Callable[[], AnswerScore]]:

@@ -20,7 +20,10 @@ from __future__ import annotations
 
 import logging
 import re
+import threading
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import suppress
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -35,10 +38,13 @@ FRAME = 512  # samples per VAD frame at 16 kHz: 32 ms
 CONTEXT = 64  # samples of the previous frame the model sees with each one (as faster-whisper feeds it)
 FRAME_S = FRAME / RATE
 
-# The last words of an unfinished thought: a filler, a conjunction, an article or preposition left hanging.
+# The last words of an unfinished thought: a filler, a conjunction, an article or a subject left hanging. Whisper
+# often closes a cut-off clause with a full stop ("I'd roll back, um."), so these are open even after one. A
+# preposition or "that" is not among them: a sentence may well end on one ("it's not worth arguing about.", "that's
+# what we agreed on."), and one that trails off comes with no stop, or as "about...".
 OPEN_ENDINGS = frozenset(
-    "um uh er erm hmm mm like and but or so because since although though then if when while which that who the a "
-    "an to of for with in on at by from into about as than is are was were be i i'd i'll we we'd my our it's".split()
+    "um uh er erm hmm mm like and but or so because since although though then if when while which who the a an is "
+    "are was were be i i'd i'll we we'd my our it's".split()
 )
 HOLDS = re.compile(
     r"\b(give me (a|one) (moment|second|sec|minute)|let me think|let me see|one (moment|second|sec)|"
@@ -57,7 +63,8 @@ def last_words(text: str, n: int = 1) -> list[str]:
 def is_open(text: str) -> bool:
     """True when the words so far stop mid-thought: no closing punctuation, or a filler or joining word last.
 
-    Whisper often closes a cut-off clause with a full stop, so the last word is checked even after one."""
+    Whisper often closes a cut-off clause with a full stop, so the last word is checked even after one, except a
+    preposition or relative word, which a finished sentence may end on."""
     t = text.strip()
     if not t or t.endswith(("...", "…", "-", ",")):  # Whisper writes a trailing-off clause as "and..."
         return True
@@ -147,12 +154,26 @@ Transcribe = Callable[[np.ndarray, str], tuple[str, float]]
 class Listener:
     """One candidate turn from a microphone stream. `feed` takes each chunk as it arrives and returns what happened.
 
-    Speech starts after `start_frames` speech frames in a row and a stretch closes after `pause_s` of silence; the
-    closed stretch is transcribed at once (`transcribe`), so the words build up while the candidate talks."""
+    Speech starts after `start_frames` speech frames in a row and a stretch closes after `pause_s` of silence, or
+    after only `early_s` once it is `long_stretch_s` long; each closed stretch is heard (`transcribe`) on a thread of
+    the listener's own, in order, while the stream goes on being read, so the words build up while the candidate
+    talks and a long answer leaves only a short stretch to hear at its end. At `early_s` of silence the open stretch
+    is already sent to be heard: if the candidate says nothing more before the pause closes it, those are its words,
+    and they are often ready by the time the pause is over. The end of the turn waits for every stretch's words."""
 
-    def __init__(self, policy: TurnTakingSettings, transcribe: Stretches | Transcribe, threshold: float = 0.5):
+    def __init__(
+        self,
+        policy: TurnTakingSettings,
+        transcribe: Stretches | Transcribe,
+        threshold: float = 0.5,
+        prepare: Callable[[str], None] | None = None,
+    ):
+        """`prepare`: given the words heard so far each time a stretch is heard, on the listener's thread, after
+        that stretch's words are handed on (the service reads the answer ahead, so the turn's scoring finds it read).
+        """
         self.policy = policy
         self.transcribe = transcribe
+        self.prepare = prepare
         self.threshold = threshold
         self.vad = VoiceActivity()
         self.samples: list[np.ndarray] = []
@@ -166,6 +187,11 @@ class Listener:
         self.holding = False  # the last stretch asked for time ("let me think")
         self.nudged = False
         self.done = False
+        self._hearing: list[Future[tuple[str, float]]] = []  # closed stretches sent to be heard, oldest first
+        # the open stretch, sent to be heard early: its frames, its words to come, and whether they are still wanted
+        self._early: tuple[tuple[int, int], Future[tuple[str, float]], list[bool]] | None = None
+        self._pool: ThreadPoolExecutor | None = None
+        self._lock = threading.Lock()
 
     @property
     def now_s(self) -> float:
@@ -176,19 +202,71 @@ class Listener:
         audio = np.concatenate(self.samples) if self.samples else np.zeros(0, dtype=np.float32)
         return audio[max(0, start - pad) * FRAME : (end + pad) * FRAME]
 
+    def _hear(self, audio: np.ndarray, wanted: list[bool] | None = None) -> Future[tuple[str, float]]:
+        """Send a stretch to be heard; the recogniser is told the words of every stretch kept before it, which are
+        heard by then (one thread, in order). `wanted`: set to [False] when the stretch turns out to go on (heard
+        early): its words are then read ahead by nobody."""
+        if self._pool is None:
+            self._pool = ThreadPoolExecutor(1, thread_name_prefix="hearing")
+        pool, keep = self._pool, wanted if wanted is not None else [True]
+
+        def heard() -> tuple[str, float]:
+            with self._lock:
+                kept = [f.result()[0].strip() for f in self._hearing if f.done() and not f.exception()]
+                before = " ".join([self.text, *kept]).strip()
+            words, sure = self.transcribe(audio, before)
+            if self.prepare is not None and words.strip() and keep[0]:
+                # queued after this stretch's words are out: the end of the turn waits for words, never for this;
+                # a turn that has ended already has shut its pool
+                with suppress(RuntimeError):
+                    pool.submit(self.prepare, f"{before} {words.strip()}".strip())
+            return words, sure
+
+        return pool.submit(heard)
+
     def _close_stretch(self, events: list[Event]) -> None:
         if self.stretch_start is None:
             return
         start, end = self.stretch_start, self.last_speech + 1
         self.stretch_start = None
         self.spoken.append((start, end))
-        words, sure = self.transcribe(self._stretch_audio(start, end), self.text)
-        words = words.strip()
-        if words:
-            self.sureness.append((len(words.split()), sure))
-            self.text = f"{self.text} {words}".strip()
-            events.append(Event("words", text=self.text, at_s=self.now_s))
-            self.holding = holds(words)
+        early, self._early = self._early, None
+        heard = (
+            early[1] if early is not None and early[0] == (start, end) else self._hear(self._stretch_audio(start, end))
+        )
+        with self._lock:
+            self._hearing.append(heard)
+
+    def _collect(self, events: list[Event], wait: bool = False) -> None:
+        """The words of the stretches heard so far, in order (with `wait`, of every closed stretch)."""
+        while self._hearing and (wait or self._hearing[0].done()):
+            try:
+                words, sure = self._hearing[0].result()
+            except Exception as e:  # a stretch that cannot be heard is lost, never the turn
+                log.error("a stretch of speech could not be heard: %s", type(e).__name__)
+                log.debug("hearing failure details", exc_info=True)
+                words, sure = "", 0.0
+            words = words.strip()
+            with self._lock:
+                self._hearing.pop(0)
+                if words:
+                    self.sureness.append((len(words.split()), sure))
+                    self.text = f"{self.text} {words}".strip()
+            if words:
+                events.append(Event("words", text=self.text, at_s=self.now_s))
+                self.holding = holds(words)
+
+    def _drop_early(self) -> None:
+        if self._early is not None:
+            self._early[2][0] = False
+            self._early[1].cancel()
+            self._early = None
+
+    def _stop(self) -> None:
+        self.done = True
+        self._drop_early()
+        if self._pool is not None:
+            self._pool.shutdown(wait=False)
 
     def feed(self, chunk: np.ndarray) -> list[Event]:
         if self.done:
@@ -196,6 +274,9 @@ class Listener:
         events: list[Event] = []
         self.samples.append(np.asarray(chunk, dtype=np.float32))
         pause = max(1, round(self.policy.pause_s / FRAME_S))
+        early = max(1, min(pause, round(self.policy.early_s / FRAME_S)))
+        long = round(self.policy.long_stretch_s / FRAME_S)
+        long_pause = max(1, min(pause, round(self.policy.long_pause_s / FRAME_S)))
         for p in self.vad.feed(chunk):
             speech = p >= self.threshold
             self.run = self.run + 1 if speech else 0
@@ -206,15 +287,24 @@ class Listener:
                         events.append(Event("status", status="hearing", at_s=self.now_s))
                 self.last_speech = self.frames
             self.frames += 1
-            if self.stretch_start is not None and self.frames - 1 - self.last_speech >= pause:
-                self._close_stretch(events)
+            if self.stretch_start is not None:
+                silent = self.frames - 1 - self.last_speech
+                if silent >= pause or (silent >= long_pause and self.last_speech + 1 - self.stretch_start >= long):
+                    self._close_stretch(events)
+                elif silent == early and self._early is None:  # it may be over: start hearing it now
+                    span, wanted = (self.stretch_start, self.last_speech + 1), [True]
+                    self._early = (span, self._hear(self._stretch_audio(*span), wanted), wanted)
+                elif silent == 0 and self._early is not None:
+                    self._drop_early()  # more speech: the stretch goes on, and is heard again when it closes
+            self._collect(events, wait=self._due())
             decision = self._decide()
             if decision == "nudge":
                 self.nudged = True
                 events.append(Event("nudge", at_s=self.now_s))
             elif decision in ("end", "give_up"):
                 self._close_stretch(events)
-                self.done = True
+                self._collect(events, wait=True)
+                self._stop()
                 events.append(Event("status", status="thinking", at_s=self.now_s))
                 events.append(Event("end", text=self.text, at_s=self.now_s, audio=np.concatenate(self.samples)))
                 break
@@ -231,18 +321,28 @@ class Listener:
         words = sum(n for n, _ in self.sureness)
         return sum(n * lp for n, lp in self.sureness) / words if words else 0.0
 
+    def _due(self) -> bool:
+        """The candidate has been silent for the shortest wait that can end a turn: the words are needed now."""
+        if self.stretch_start is not None or not self.spoken:
+            return False
+        silence = (self.frames - 1 - self.last_speech) * FRAME_S
+        return silence >= min(self.policy.end_after_sentence_s, self.policy.end_after_short_s)
+
     def _decide(self) -> Decision:
         if self.stretch_start is not None:
             return "wait"  # still talking, or a pause too short to close the stretch
         spoke = bool(self.spoken)
         silence = (self.frames - 1 - self.last_speech) * FRAME_S if spoke else self.now_s
+        if self._hearing:
+            return "wait"  # words still being heard: the policy needs them (`feed` waits for them when it does)
         return end_of_turn(self.policy, self.text, silence, spoke, self.holding, self.nudged)
 
     def finish(self) -> Event:
         """The candidate stopped the stream themselves: whatever was heard is the turn."""
         events: list[Event] = []
         self._close_stretch(events)
-        self.done = True
+        self._collect(events, wait=True)
+        self._stop()
         audio = np.concatenate(self.samples) if self.samples else None
         return Event("end", text=self.text, at_s=self.now_s, audio=audio)
 

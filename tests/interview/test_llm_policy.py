@@ -19,6 +19,9 @@ from interviewer.settings import LLMSettings
 from interviewer.testing.fake_openai import FakeOpenAI
 
 VAGUE = "I'd look into it, figure out what's going on and then fix whatever is slow, step by step."
+PARTLY = (  # to the first question of seed 1 (a slow endpoint): a real answer with points left out
+    "I reproduced it locally and profiled it with py-spy, and the cause was an N+1 query in the orders list."
+)
 
 
 @pytest.fixture
@@ -128,3 +131,28 @@ def test_the_judge_and_the_policy_are_asked_at_once(
     stored = interviewer.store.load(session.id)
     assert stored is not None and stored.turns[-len(result.turns) - 1].score == result.score
     assert result.turns[0].engine == Engine.llm("m")  # and the policy's move is the reply
+
+
+def test_a_skip_after_an_answer_says_the_judge_was_asked_for_what_it_earned(
+    tmp_path: Path, bank: Bank, scorer: OfflineScorer, built_index: BankIndex
+) -> None:
+    """A question skipped after a follow-up keeps what its answers earned, and with a judge that score is asked of
+    the model in the skip's own turn: the turn says who decided (it had said offline, and `interviewer bench` stopped
+    on it: "a turn called the model but no result says so")."""
+    from interviewer.scoring.engine import AnswerScorer
+    from interviewer.settings import Settings
+    from interviewer.testing.model_replies import interviewer_replies
+
+    with FakeOpenAI(responder=interviewer_replies) as server:
+        llm = LLMSettings(base_url=server.base_url, api_key="sk-x", model="m", timeout_s=30)
+        judged = AnswerScorer(Settings(data_dir=tmp_path, llm=llm), offline=scorer)
+        interviewer = Interviewer(bank, judged, SessionStore(tmp_path / "s.sqlite3"), built_index, LLMPolicy(llm))
+        session = interviewer.start(Plan(questions=2, seed=1))
+        first = interviewer.reply(session, PARTLY)
+        assert first.turns[0].kind == "follow-up" and session.state.current == first.candidate.question_id
+        before = len(server.chat_requests())
+        skipped = interviewer.reply(session, "skip")
+        asked = server.chat_requests()[before:]
+    assert [r["body"]["response_format"]["json_schema"]["name"] for r in asked] == ["Judgement"]
+    assert skipped.engine == Engine.llm("m") and all(t.engine == Engine.llm("m") for t in skipped.turns)
+    assert session.state.scores[first.candidate.question_id].engine == Engine.llm("m")  # type: ignore[index]

@@ -2,6 +2,7 @@
 length, repetition or rubric words alone do not make a grade. Real model, real bank."""
 
 from interviewer.bank.loader import Bank
+from interviewer.index.embedders import LocalMiniLM
 from interviewer.scoring import resolve_rubric
 from interviewer.scoring.abstain import dont_know_text, is_term_list
 from interviewer.scoring.models import AnswerScore
@@ -129,7 +130,8 @@ def test_short_correct_answer_is_scored_and_short_noise_scores_nothing(bank: Ban
     assert noise.thin == "too-short" and noise.score is not None and noise.score < 1
 
 
-def test_answer_to_another_bank_question_is_off_topic(bank: Bank, scorer: OfflineScorer) -> None:
+def test_answer_to_another_bank_question_is_off_topic(bank: Bank, embedder: LocalMiniLM) -> None:
+    scorer = OfflineScorer(embedder)  # its own: a warmed scorer knows every question, and the shared one must not
     scorer.warm(all_rubrics(bank))
     answer = (
         "For CPU-bound work the GIL means threads don't help, so I use multiprocessing; for I/O-bound work like many "

@@ -4,6 +4,8 @@ one nudge and then ends as a non-answer."""
 
 from __future__ import annotations
 
+import itertools
+import time
 from pathlib import Path
 
 import numpy as np
@@ -12,7 +14,7 @@ import pytest
 from interviewer.settings import TurnTakingSettings
 from interviewer.voice.audio import RATE, load_wav
 from interviewer.voice.stt import WhisperTranscriber
-from interviewer.voice.turns import FRAME, Event, Listener, Stretches, VoiceActivity, end_of_turn, is_open
+from interviewer.voice.turns import FRAME, FRAME_S, Event, Listener, Stretches, VoiceActivity, end_of_turn, is_open
 
 from .conftest import espeak, needs_espeak
 
@@ -32,6 +34,10 @@ QUESTION = "The payment service is failing. How would you start?"
         ("", True),
         ("I'd roll back the last deploy.", False),
         ("Would a rollback help?", False),
+        ("It's not worth arguing about.", False),  # a sentence may end on a preposition
+        ("It's not worth arguing about", True),
+        ("It's not worth arguing about...", True),
+        ("The first thing I'd do is.", True),  # Whisper closes a cut-off clause with a full stop
     ],
 )
 def test_open_clauses(text: str, open_: bool) -> None:
@@ -156,3 +162,57 @@ def test_a_finished_answer_ends_soon_after_it_stops(tmp_path: Path, whisper: Whi
     events, spoken_until = _stream([_samples(espeak(said, tmp_path / "1.wav")), _silence(4.0)], whisper)
     (end,) = [e for e in events if e.kind == "end"]
     assert spoken_until - 0.5 < end.at_s <= spoken_until + POLICY.end_after_sentence_s + 0.1
+
+
+LONG_ANSWER = (
+    "First I would look at the dashboards for the error rate and the latency of the payment calls. "
+    "Then I would check what was deployed in the last hour, and roll it back if the errors started with it. "
+    "While that runs, I would read the logs of the failing requests to see which dependency is timing out. "
+    "Finally I would tell support and the product owner what we know, and when they will hear from us next."
+)
+
+
+@needs_espeak
+def test_a_long_answer_is_heard_while_it_is_spoken_and_read_ahead(tmp_path: Path, whisper: WhisperTranscriber) -> None:
+    """Stretches are heard on the listener's own thread while the stream goes on; a long one closes at a shorter
+    pause, so the end of the turn waits for a short last stretch only; and each time words are heard, the answer so
+    far is handed to `prepare` (the service reads it ahead, so the turn finds it read)."""
+    audio = np.concatenate([_samples(espeak(LONG_ANSWER, tmp_path / "1.wav")), _silence(4.0)])
+    spoken_until = (len(audio) - 4.0 * RATE) / RATE
+    prepared: list[str] = []
+    listener = Listener(POLICY, Stretches(whisper, QUESTION), prepare=prepared.append)
+    events: list[Event] = []
+    for i in range(0, len(audio), RATE // 10):
+        events += listener.feed(audio[i : i + RATE // 10])
+    (end,) = [e for e in events if e.kind == "end"]
+    assert spoken_until - 0.5 < end.at_s <= spoken_until + POLICY.end_after_sentence_s + 0.3
+    assert len(listener.spoken) >= 3  # espeak-ng leaves no 0.5 s pause in it: the long stretches closed earlier
+    assert listener.spoken[0][1] * FRAME_S < spoken_until - 5  # and went to be heard while the answer went on
+    assert len([e for e in events if e.kind == "words"]) >= 3
+    assert "roll" in end.text.lower() and "support" in end.text.lower()
+    deadline = time.monotonic() + 30  # the last read-ahead is queued behind the last stretch's words
+    while end.text not in prepared and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert prepared[-1] == end.text and len(prepared) >= 3
+    assert all(later.startswith(earlier) for earlier, later in itertools.pairwise(prepared))  # kept
+
+
+@needs_espeak
+def test_a_stretch_heard_early_is_not_heard_again(tmp_path: Path, whisper: WhisperTranscriber) -> None:
+    """At a short pause the open stretch is already sent to be heard; when nothing more is said, those words are
+    kept, and the stretch is heard once."""
+    stretches = Stretches(whisper, QUESTION)
+    heard: list[int] = []
+
+    def counted(samples: np.ndarray, before: str) -> tuple[str, float]:
+        heard.append(len(samples))
+        return stretches(samples, before)
+
+    audio = np.concatenate([_samples(espeak("I would roll back the last deploy", tmp_path / "1.wav")), _silence(4)])
+    listener = Listener(POLICY, counted)
+    events: list[Event] = []
+    for i in range(0, len(audio), RATE // 10):
+        events += listener.feed(audio[i : i + RATE // 10])
+    (end,) = [e for e in events if e.kind == "end"]
+    assert "roll" in end.text.lower() and len(listener.spoken) == 1
+    assert len(heard) == 1

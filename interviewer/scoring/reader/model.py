@@ -15,6 +15,7 @@ import numpy as np
 
 MAX_LEN = 96  # tokens for span and claim together; spans are sentences and claims are one line
 BATCH = 64
+CACHE_PAIRS = 50_000  # (span, claim) readings kept: a live turn's answer is read again, sentence by sentence
 MODEL_FILE = "reader.onnx"
 TOKENIZER_FILE = "tokenizer.json"
 
@@ -32,6 +33,7 @@ class ReaderModel:
         self._session: Any = None
         self._tokenizer: Any = None
         self._lock = threading.Lock()
+        self._cache: dict[tuple[str, str], np.ndarray] = {}  # oldest first, at most CACHE_PAIRS
 
     def available(self) -> bool:
         return (self.folder / MODEL_FILE).is_file() and (self.folder / TOKENIZER_FILE).is_file()
@@ -53,11 +55,28 @@ class ReaderModel:
             )
 
     def proba(self, spans: list[str], claims: list[str]) -> np.ndarray:
-        """One row of (states, contradicts, neither) per (span, claim) pair, zipped."""
+        """One row of (states, contradicts, neither) per (span, claim) pair, zipped. Pairs read before come from a
+        bounded cache: a spoken answer is read as it grows (`Listener`), and the turn then reads it once more."""
         if len(spans) != len(claims):
             raise ValueError("spans and claims pair up one to one")
-        if not spans:
-            return np.zeros((0, 3), dtype=np.float32)
+        probs = np.zeros((len(spans), 3), dtype=np.float32)
+        with self._lock:
+            known = [self._cache.get(pair) for pair in zip(spans, claims, strict=True)]
+        todo = [i for i, k in enumerate(known) if k is None]
+        for i, k in enumerate(known):
+            if k is not None:
+                probs[i] = k
+        if todo:
+            fresh = self._run([spans[i] for i in todo], [claims[i] for i in todo])
+            probs[todo] = fresh
+            with self._lock:
+                for i, p in zip(todo, fresh, strict=True):
+                    self._cache[(spans[i], claims[i])] = p
+                while len(self._cache) > CACHE_PAIRS:  # dicts keep insertion order: the oldest goes
+                    self._cache.pop(next(iter(self._cache)))
+        return probs
+
+    def _run(self, spans: list[str], claims: list[str]) -> np.ndarray:
         self._load()
         out = []
         order = np.argsort([len(s) + len(c) for s, c in zip(spans, claims, strict=True)])  # similar lengths batch
