@@ -160,6 +160,7 @@ class Conversation:
                 gone = self._live.pop(sid)  # a closed tab's microphone: its audio is not kept
                 if gone.feeder is not None:
                     gone.feeder.close()
+                gone.listener.close()
             live = self._live.get(session_id)
             if live is not None and live.user != user:
                 return None

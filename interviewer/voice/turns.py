@@ -22,8 +22,7 @@ import logging
 import re
 import threading
 from collections.abc import Callable
-from concurrent.futures import Future, ThreadPoolExecutor
-from contextlib import suppress
+from concurrent.futures import CancelledError, Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -168,9 +167,9 @@ class Listener:
         threshold: float = 0.5,
         prepare: Callable[[str], None] | None = None,
     ):
-        """`prepare`: given the words heard so far each time a stretch is heard, on the listener's thread, after
-        that stretch's words are handed on (the service reads the answer ahead, so the turn's scoring finds it read).
-        """
+        """`prepare`: given the words heard so far each time a stretch is heard, on a thread of its own (only the
+        newest words, when it gets to them): the service reads the answer ahead, so the turn's scoring finds it read,
+        and hearing the next stretch never waits for it."""
         self.policy = policy
         self.transcribe = transcribe
         self.prepare = prepare
@@ -191,6 +190,8 @@ class Listener:
         # the open stretch, sent to be heard early: its frames, its words to come, and whether they are still wanted
         self._early: tuple[tuple[int, int], Future[tuple[str, float]], list[bool]] | None = None
         self._pool: ThreadPoolExecutor | None = None
+        self._reader: ThreadPoolExecutor | None = None  # reads the answer ahead (`prepare`), newest words only
+        self._to_read: str | None = None
         self._lock = threading.Lock()
 
     @property
@@ -212,17 +213,35 @@ class Listener:
 
         def heard() -> tuple[str, float]:
             with self._lock:
-                kept = [f.result()[0].strip() for f in self._hearing if f.done() and not f.exception()]
+                kept = [
+                    f.result()[0].strip() for f in self._hearing if f.done() and not f.cancelled() and not f.exception()
+                ]
                 before = " ".join([self.text, *kept]).strip()
             words, sure = self.transcribe(audio, before)
-            if self.prepare is not None and words.strip() and keep[0]:
-                # queued after this stretch's words are out: the end of the turn waits for words, never for this;
-                # a turn that has ended already has shut its pool
-                with suppress(RuntimeError):
-                    pool.submit(self.prepare, f"{before} {words.strip()}".strip())
+            if words.strip() and keep[0]:
+                self._read_ahead(f"{before} {words.strip()}".strip())
             return words, sure
 
         return pool.submit(heard)
+
+    def _read_ahead(self, words: str) -> None:
+        """Hand the answer so far to `prepare`, on a thread of its own, so hearing the next stretch never waits for
+        it; only the newest words are read when that thread gets to them."""
+        if self.prepare is None:
+            return
+        with self._lock:
+            if self.done:
+                return
+            if self._reader is None:
+                self._reader = ThreadPoolExecutor(1, thread_name_prefix="reading-ahead")
+            self._to_read = words
+            self._reader.submit(self._read_newest)
+
+    def _read_newest(self) -> None:
+        with self._lock:
+            words, self._to_read = self._to_read, None
+        if words is not None and self.prepare is not None:
+            self.prepare(words)
 
     def _close_stretch(self, events: list[Event]) -> None:
         if self.stretch_start is None:
@@ -230,10 +249,11 @@ class Listener:
         start, end = self.stretch_start, self.last_speech + 1
         self.stretch_start = None
         self.spoken.append((start, end))
-        early, self._early = self._early, None
-        heard = (
-            early[1] if early is not None and early[0] == (start, end) else self._hear(self._stretch_audio(start, end))
-        )
+        if self._early is not None and self._early[0] == (start, end):
+            heard, self._early = self._early[1], None  # heard early: those are its words
+        else:
+            self._drop_early()
+            heard = self._hear(self._stretch_audio(start, end))
         with self._lock:
             self._hearing.append(heard)
 
@@ -242,7 +262,7 @@ class Listener:
         while self._hearing and (wait or self._hearing[0].done()):
             try:
                 words, sure = self._hearing[0].result()
-            except Exception as e:  # a stretch that cannot be heard is lost, never the turn
+            except (Exception, CancelledError) as e:  # a stretch that cannot be heard is lost, never the turn
                 log.error("a stretch of speech could not be heard: %s", type(e).__name__)
                 log.debug("hearing failure details", exc_info=True)
                 words, sure = "", 0.0
@@ -263,10 +283,16 @@ class Listener:
             self._early = None
 
     def _stop(self) -> None:
-        self.done = True
+        with self._lock:
+            self.done = True
         self._drop_early()
-        if self._pool is not None:
-            self._pool.shutdown(wait=False)
+        for pool in (self._pool, self._reader):
+            if pool is not None:
+                pool.shutdown(wait=False)
+
+    def close(self) -> None:
+        """The turn is abandoned (a closed tab): nothing more is heard or read ahead."""
+        self._stop()
 
     def feed(self, chunk: np.ndarray) -> list[Event]:
         if self.done:

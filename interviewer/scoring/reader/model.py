@@ -71,7 +71,7 @@ class ReaderModel:
             probs[todo] = fresh
             with self._lock:
                 for i, p in zip(todo, fresh, strict=True):
-                    self._cache[(spans[i], claims[i])] = p
+                    self._cache[(spans[i], claims[i])] = p.copy()  # not a view that keeps its whole batch
                 while len(self._cache) > CACHE_PAIRS:  # dicts keep insertion order: the oldest goes
                     self._cache.pop(next(iter(self._cache)))
         return probs
