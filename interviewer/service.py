@@ -196,7 +196,7 @@ class Service:
         current = session.state.current if session else None
         rubric = rubric_for(self.bank, current) if current else None
         prompt = recognition_prompt(rubric) if rubric else None
-        stretches = Stretches(transcriber.offline, prompt, transcriber.remote)
+        stretches = Stretches(transcriber.offline, prompt, transcriber.remote, self.settings.voice.turns.window_s)
         prepare = partial(self._prepare, rubric) if rubric else None
         return Listener(self.settings.voice.turns, stretches, prepare=prepare)
 

@@ -380,8 +380,9 @@ class Stretches:
     endpoint that fails is not asked again for the rest of the turn: the offline recogniser hears that stretch and
     the ones after, and `failed` names the failure for the page to show (a fallback is never silent)."""
 
-    def __init__(self, offline: Any, prompt: str | None = None, remote: Any = None) -> None:
-        self.offline, self.prompt, self.remote = offline, prompt, remote
+    def __init__(self, offline: Any, prompt: str | None = None, remote: Any = None, window_s: float = 0.0) -> None:
+        """`window_s`: the offline recogniser's encoder window, beyond the stretch (`TurnTakingSettings.window_s`)."""
+        self.offline, self.prompt, self.remote, self.window_s = offline, prompt, remote, window_s
         self.failed: str | None = None
 
     @property
@@ -396,5 +397,5 @@ class Stretches:
             except Exception as e:  # any endpoint failure: the offline recogniser still hears the answer
                 self.failed = short_reason(e)
                 log.warning("transcription endpoint failed on a live turn, heard offline: %s", self.failed)
-        text, sure = self.offline.samples_heard(samples, told)
+        text, sure = self.offline.samples_heard(samples, told, self.window_s)
         return str(text), float(sure)

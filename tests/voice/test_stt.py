@@ -12,6 +12,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from faster_whisper import WhisperModel
 from pydantic import SecretStr
 
 from interviewer.evals.voice import edit_distance, normalise
@@ -65,6 +66,28 @@ def test_the_model_is_shared_and_safe_across_threads(tmp_path: Path) -> None:
     assert OFFLINE._model is model is not None
     assert [r.text for r in results] == [first.text] * 3
     assert EXPECTED_WORD in normalise(first.text)
+
+
+def test_a_live_stretch_is_heard_in_a_window_of_its_own_length(
+    tmp_path: Path, spoken: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Whisper pads every window to 30 s; a live stretch is read by its encoder in the stretch and `window_s` more
+    (rounded up to a second), and heard as well (on the spoken-answer set, about as many words wrong). The window is
+    back to 30 s for the next recording."""
+    x, rate = read_samples(spoken)
+    samples = resample(x / 32768.0, rate).astype(np.float32)
+    get_transcriber(_settings(tmp_path)).offline.load()
+    read: list[int] = []  # what faster-whisper's own encoder is given
+    encode = WhisperModel.encode
+    monkeypatch.setattr(WhisperModel, "encode", lambda self, f: read.append(f.shape[-1]) or encode(self, f))
+    window = VoiceSettings().turns.window_s  # as shipped
+    windowed, _ = OFFLINE.samples_heard(samples, None, window_s=window)
+    assert read == [100 * int(np.ceil(len(samples) / RATE + window))] and read[0] < 3000
+    OFFLINE.samples_heard(samples)
+    assert read[1:] == [3000] and OFFLINE._model.window_frames == 3000
+    ref = normalise(SENTENCE)
+    assert edit_distance(ref, normalise(windowed)) <= 0.25 * len(ref), windowed
+    assert EXPECTED_WORD in normalise(windowed)
 
 
 @needs_espeak

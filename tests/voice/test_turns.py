@@ -100,7 +100,7 @@ def whisper() -> WhisperTranscriber:
 def _stream(parts: list[np.ndarray], whisper: WhisperTranscriber) -> tuple[list[Event], float]:
     """Feed the parts in 100 ms chunks; returns the events and when the last speech part ended."""
     audio = np.concatenate(parts)
-    listener = Listener(POLICY, Stretches(whisper, QUESTION))
+    listener = Listener(POLICY, Stretches(whisper, QUESTION, window_s=POLICY.window_s))
     events = []
     for i in range(0, len(audio), RATE // 10):
         events += listener.feed(audio[i : i + RATE // 10])
@@ -180,7 +180,7 @@ def test_a_long_answer_is_heard_while_it_is_spoken_and_read_ahead(tmp_path: Path
     audio = np.concatenate([_samples(espeak(LONG_ANSWER, tmp_path / "1.wav")), _silence(4.0)])
     spoken_until = (len(audio) - 4.0 * RATE) / RATE
     prepared: list[str] = []
-    listener = Listener(POLICY, Stretches(whisper, QUESTION), prepare=prepared.append)
+    listener = Listener(POLICY, Stretches(whisper, QUESTION, window_s=POLICY.window_s), prepare=prepared.append)
     events: list[Event] = []
     for i in range(0, len(audio), RATE // 10):
         events += listener.feed(audio[i : i + RATE // 10])
@@ -201,7 +201,7 @@ def test_a_long_answer_is_heard_while_it_is_spoken_and_read_ahead(tmp_path: Path
 def test_a_stretch_heard_early_is_not_heard_again(tmp_path: Path, whisper: WhisperTranscriber) -> None:
     """At a short pause the open stretch is already sent to be heard; when nothing more is said, those words are
     kept, and the stretch is heard once."""
-    stretches = Stretches(whisper, QUESTION)
+    stretches = Stretches(whisper, QUESTION, window_s=POLICY.window_s)
     heard: list[int] = []
 
     def counted(samples: np.ndarray, before: str) -> tuple[str, float]:
@@ -222,7 +222,7 @@ def test_a_stretch_heard_early_is_not_heard_again(tmp_path: Path, whisper: Whisp
 def test_a_closed_listener_hears_nothing_more(tmp_path: Path, whisper: WhisperTranscriber) -> None:
     """A turn abandoned mid-answer (the tab closed): its threads stop taking work, and more audio is ignored."""
     read: list[str] = []
-    listener = Listener(POLICY, Stretches(whisper, QUESTION), prepare=read.append)
+    listener = Listener(POLICY, Stretches(whisper, QUESTION, window_s=POLICY.window_s), prepare=read.append)
     audio = np.concatenate([_samples(espeak("I would roll back the last deploy.", tmp_path / "1.wav")), _silence(0.6)])
     for i in range(0, len(audio), RATE // 10):
         listener.feed(audio[i : i + RATE // 10])
