@@ -69,6 +69,12 @@ def register(sub: argparse._SubParsersAction) -> None:
         help="also read each span written as a wrong answer or a red flag against N other key points of its item, "
         "as not stating them (default: 0)",
     )
+    t.add_argument(
+        "--negate-spans",
+        action="store_true",
+        help="also read spans said as their own denial ('is' -> \"isn't\"): a stating span denied contradicts its "
+        "claim, one that does neither still does neither (default: off)",
+    )
     t.add_argument("--epochs", type=int, help="passes over the data (default: the card's)")
     t.add_argument("--out", type=Path, help="folder for the model and its card (default: the package)")
     t.add_argument("--checkpoint", type=Path, help="also keep the trained PyTorch model here (to re-export it)")
@@ -162,7 +168,7 @@ def cmd_train(args: argparse.Namespace, settings: Settings) -> int:
         groups = answer_groups(labelled, bank, embedder({})) if args.answer_groups else None
     data = tr.corpus(
         bank, args.pairs, path, cross=args.semeval_cross, extra=extra, neither_keep=keep, answers=answers,
-        flip=args.flip_claims, siblings=args.siblings,
+        flip=args.flip_claims, siblings=args.siblings, negate=args.negate_spans,
     )  # fmt: skip
     print(json.dumps(data.counts(), indent=1))
     done = tr.timed("training")

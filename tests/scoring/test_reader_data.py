@@ -14,6 +14,7 @@ from interviewer.scoring.reader.dataset import (
     NOT_STATES,
     CheckPairs,
     ItemPairs,
+    Pair,
     augment,
     bank_items,
     bank_pairs,
@@ -22,6 +23,8 @@ from interviewer.scoring.reader.dataset import (
     load_all,
     load_file,
     negated_claim,
+    negated_pairs,
+    negated_span,
     other_item_negatives,
     problems,
     sibling_pairs,
@@ -106,6 +109,61 @@ def test_a_claim_read_as_its_denial_flips_every_label(items: list[ItemPairs]) ->
         assert (a.span, a.item, swap[a.label]) == (b.span, b.item, b.label)
         assert negations(b.claim) or b.claim.startswith("Fails to ")
     assert not flipped_pairs(pairs, rate=0.0, seed=1)
+
+
+@pytest.mark.parametrize(
+    ("span", "denied"),
+    [
+        ("the file is closed when the block ends", "the file isn't closed when the block ends"),
+        ("I'd roll it back first.", "I wouldn't roll it back first."),
+        ("If the deploy caused it, I'd roll it back.", "If the deploy caused it, I wouldn't roll it back."),
+        ("so it's safe to retry the call", "so it isn't safe to retry the call"),
+        ("Bulb A is in a different path", "Bulb A isn't in a different path"),
+        ("We'll page the on-call engineer.", "We won't page the on-call engineer."),
+    ],
+)
+def test_a_span_is_said_as_its_own_denial(span: str, denied: str) -> None:
+    assert negated_span(span) == denied
+    spelled = denied.replace("isn't", "is not").replace("wouldn't", "would not").replace("won't", "will not")
+    assert negated_span(span, spelled=True) == spelled
+
+
+@pytest.mark.parametrize(
+    "span",
+    [
+        "the file is not closed",  # a denial already
+        "I never log card numbers.",
+        "Would it help to add an index?",  # a question
+        "If it's slow",  # a leading clause with no main clause after a comma
+        "We checked the dashboards, and the error rate was high.",  # the auxiliary is in a second clause
+        "The bypass is still on for now.",  # "isn't still": not the span's denial
+        "We did our bit and shipped it.",  # "did" as the main verb
+        "Bulbs A and C are in different paths",  # the rule reads " and " as a second clause: too careful, not wrong
+        "Fine.",
+    ],
+)
+def test_a_span_a_rule_cannot_deny_cleanly_is_left_alone(span: str) -> None:
+    assert negated_span(span) is None
+
+
+def test_a_denied_span_contradicts_what_it_stated_and_still_does_neither() -> None:
+    claim = "The file is closed and the resource is released"
+    pairs = [
+        Pair("the file is closed when the block ends", claim, "states", "q", "written"),
+        Pair("the garbage collector is slow", claim, "neither", "q", "written"),
+        Pair("the file is left open", claim, "contradicts", "q", "written"),  # its denial is no sure statement
+        Pair("I'd be vague about it", FLAG_PREFIX + "Stays vague about what they did.", "neither", "q", "written"),
+        Pair("it's the network", FLAG_PREFIX + "Names a cause without data.", "states", "q", "written"),
+        Pair("the file is closed", claim, "states", "q", "augmented"),  # copies are made after, not before
+    ]
+    got = [(p.span.replace("is not", "isn't"), p.label, p.origin) for p in negated_pairs(pairs)]
+    assert got == [
+        ("the file isn't closed when the block ends", "contradicts", "negated"),
+        ("the garbage collector isn't slow", "neither", "negated"),
+    ]
+    # both forms of the denial are made: a reader shown one form only learns that form
+    forms = {"not" in p.span.split() for p in negated_pairs(pairs[:1] * 40, seed=1)}
+    assert forms == {True, False}
 
 
 def test_check_command_counts_and_refuses_a_broken_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -198,6 +256,12 @@ def test_training_reads_the_shipped_folders_and_measures_on_all(bank: Bank) -> N
     assert {p.span for p in shipped.test} & negation  # the test items' negation pairs are held out
     tried = corpus(bank, DEFAULT_PAIRS, None, extra=("contrast", "fragments", "cross", "negation"))
     assert {p.span for p in tried.train} & negation and len(tried.test) == len(shipped.test)
+    assert not any(p.origin == "negated" for p in shipped.train)
+    denied = corpus(bank, DEFAULT_PAIRS, None, negate=True)  # --negate-spans: dev items only, as every pair
+    made = [p for p in denied.train if p.origin == "negated"]
+    assert made and {split_of_item(p.item) for p in made} == {"dev"} and len(denied.test) == len(shipped.test)
+    own = {(p.span, p.claim) for p in made if p.label == "contradicts"}
+    assert own and all(p.label == "neither" for p in made if (p.span, p.claim) not in own)
 
 
 def _gil_answer(bank: Bank, answer: str, first: str, rest: str, wrong: list[str] | None = None) -> tuple:

@@ -9,6 +9,7 @@ check` validates them against the bank.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,7 +27,7 @@ if TYPE_CHECKING:
 
 Label = Literal["states", "contradicts", "neither"]
 LABELS: tuple[Label, ...] = ("states", "contradicts", "neither")
-Origin = Literal["written", "bank", "augmented", "flipped", "semeval", "semeval-cross", "eval", "sibling"]
+Origin = Literal["written", "bank", "augmented", "flipped", "negated", "semeval", "semeval-cross", "eval", "sibling"]
 FLAG_PREFIX = "Mistake: "
 
 
@@ -300,6 +301,111 @@ def flipped_pairs(pairs: list[Pair], rate: float, seed: int) -> list[Pair]:
         if rng.random() >= rate:
             continue
         out.append(Pair(p.span, negated_claim(p.claim, rng), _FLIPPED[p.label], p.item, "flipped"))
+    return out
+
+
+# --- a span said as its own denial ------------------------------------------------------------------------
+# What the first clause's auxiliary becomes when the span is denied ("is" -> "isn't", "I'd" -> "I wouldn't").
+# "do/does/did" and "have/has" are left out: in these spans they are mostly main verbs ("we did our bit").
+_AUX_NOT = {
+    "is": "isn't", "are": "aren't", "was": "wasn't", "were": "weren't", "can": "can't", "will": "won't",
+    "would": "wouldn't", "should": "shouldn't", "could": "couldn't",
+}  # fmt: skip
+_CONTRACTED_NOT = {
+    "i'd": "I wouldn't", "we'd": "we wouldn't", "you'd": "you wouldn't", "they'd": "they wouldn't",
+    "it'd": "it wouldn't", "i'll": "I won't", "we'll": "we won't", "you'll": "you won't", "they'll": "they won't",
+    "it'll": "it won't", "i'm": "I'm not", "we're": "we're not", "you're": "you're not", "they're": "they're not",
+    "it's": "it isn't", "that's": "that isn't", "there's": "there isn't", "i've": "I haven't", "we've": "we haven't",
+}  # fmt: skip
+# a span that already denies, limits or asks something is left alone: a second negation is no clean opposite
+_DENIES = re.compile(
+    r"\b(?:not|no|never|none|nothing|nobody|without|cannot|instead|rather|avoid\w*|stop\w*|skip\w*|unless|only"
+    r"|just|hardly|barely|either|neither|nor|fail\w*|lack\w*|miss\w*|prevent\w*|except|too)\b|n't\b|\?",
+    re.I,
+)
+# a leading subordinate clause ("If the deploy caused it, I'd ..."): the denial goes after its comma
+_LEAD = re.compile(
+    r"^(?:\W*(?:so|and|but|yeah|um|uh|well|okay|honestly|basically|then)\W+)*"
+    r"(?:if|when|whenever|once|after|before|unless|because|since|while|although|though|as soon as|until)\b",
+    re.I,
+)
+_CLAUSE_END = re.compile(r"[,;:]|\s(?:and|but|so|because|which|while|whichever|before|after|when|until|if|or)\s", re.I)
+_NOT_AFTER = frozenset({"still", "also", "even", "always", "all"})  # "isn't still on": not the span's denial
+_INVERTS = frozenset({"it", "you", "we", "they", "i", "there"})  # "would it ...": a question
+_WORD = re.compile(r"[A-Za-z']+")
+# red flags about how an answer is given (vague, generic, no lesson): a denied span is just as vague
+_STYLE_FLAG = re.compile(
+    r"vague|generic|any company|could apply|lesson|cannot|no structured|without explaining|panics", re.I
+)
+
+
+# the same denials spelled out: a reader trained on one form only learns that form ("isn't" read as contradicting
+# everything, "is not" as before; the seventeenth try, README)
+_SPELLED = {
+    "isn't": "is not", "aren't": "are not", "wasn't": "was not", "weren't": "were not", "can't": "cannot",
+    "won't": "will not", "wouldn't": "would not", "shouldn't": "should not", "couldn't": "could not",
+    "haven't": "have not", "I'm": "I am", "we're": "we are", "you're": "you are", "they're": "they are",
+}  # fmt: skip
+
+
+def negated_span(text: str, spelled: bool = False) -> str | None:
+    """The span said as its own denial, or None where a rule cannot do it cleanly: the first auxiliary of its
+    main clause negated ("the file is closed" -> "the file isn't closed", or "is not" where `spelled`; "I'd roll
+    it back" -> "I wouldn't roll it back"), only in spans of 3-16 words with no negation, limit or question
+    already, and only where that auxiliary comes before any second clause (", and ...", " but ..."), so the denial
+    reaches what the span says."""
+    n = len(text.split())
+    if _DENIES.search(text) or not 3 <= n <= 16:
+        return None
+    start = 0
+    if _LEAD.match(text):
+        comma = text.find(",")
+        if comma < 0:
+            return None
+        start = comma + 1
+    end = _CLAUSE_END.search(text, start)
+    words = [m for m in _WORD.finditer(text, start) if end is None or m.start() < end.start()]
+    for k, m in enumerate(words):
+        word = m.group(0)
+        low = word.lower()
+        said = None
+        if low in _CONTRACTED_NOT:
+            said = _CONTRACTED_NOT[low]
+            first = said[:1].upper() if m.start() == 0 or low.startswith("i'") else said[:1].lower()
+            said = first + said[1:]
+        elif low in _AUX_NOT:
+            after = words[k + 1].group(0).lower() if k + 1 < len(words) else ""
+            if word[0].isupper() or after in _INVERTS or after in _NOT_AFTER:
+                return None
+            said = _AUX_NOT[low]
+        if said is not None:
+            if spelled:
+                said = " ".join(_SPELLED.get(w, w) for w in said.split(" "))
+            return text[: m.start()] + said + text[m.end() :]
+    return None
+
+
+def negated_pairs(pairs: list[Pair], seed: int = 0) -> list[Pair]:
+    """Pairs whose span is said again as its own denial (`negated_span`, contracted or spelled out at random),
+    labelled by construction: a span that states a claim contradicts it once denied, and one that does neither
+    still does neither; a contradicting span denied is not surely a statement, so it is left out. The written
+    pairs never teach what a "not" does to a span on its own: the shipped reader read "the file is not closed" as
+    stating "The file is closed" (0.96), and "so the file stays open until the garbage collector gets to it." the
+    same way. A span that commits a red flag is left out: denied, it may commit it still ("My gut says it is not
+    the network, so I'd start changing the timeouts" still jumps to a cause); so are red flags about how an answer
+    is given (vague, generic): a denied generic sentence is just as generic."""
+    import random
+
+    rng = random.Random(seed)
+    out = []
+    for p in pairs:
+        if p.label == "contradicts" or p.origin not in ("written", "bank", "semeval"):
+            continue
+        if p.claim.startswith(FLAG_PREFIX) and (p.label == "states" or _STYLE_FLAG.search(p.claim)):
+            continue
+        denied = negated_span(p.span, spelled=rng.random() < 0.5)
+        if denied is not None:
+            out.append(Pair(denied, p.claim, "contradicts" if p.label == "states" else "neither", p.item, "negated"))
     return out
 
 

@@ -29,6 +29,7 @@ from interviewer.scoring.reader.dataset import (
     bank_pairs,
     flipped_pairs,
     load_all,
+    negated_pairs,
     other_item_negatives,
     sibling_pairs,
     split_of_item,
@@ -112,6 +113,20 @@ def semeval_cross_pairs(path: Path, seed: int = SEED) -> list[Pair]:
     return out
 
 
+def elsewhere(pairs: list[Pair], seed: int = SEED) -> list[Pair]:
+    """Each pair's span against a claim of another item, as `neither`: a denial about something else is no
+    contradiction (a reader shown denials only against their own claims reads "the file isn't closed" as
+    contradicting "The bulb is in a closed path", 0.95)."""
+    rng = random.Random(seed)
+    claims = sorted({(p.claim, p.item) for p in pairs})
+    out = []
+    for p in pairs:
+        claim, item = claims[rng.randrange(len(claims))]
+        if item != p.item:
+            out.append(Pair(p.span, claim, "neither", p.item, p.origin))
+    return out
+
+
 def thinned(pairs: list[Pair], folder: Path, keep: dict[str, float], seed: int = SEED) -> list[Pair]:
     """`pairs` less a seeded share of the `neither` pairs that come from each folder in `keep` (folder -> the share
     kept). The negation and cross folders are mostly `neither` (about 80%), and labelled strictly; trained on whole,
@@ -134,6 +149,7 @@ def corpus(
     answers: list[Pair] | None = None,
     flip: float = 0.0,
     siblings: int = 0,
+    negate: bool = False,
 ) -> Corpus:
     """Training pairs from the dev items of the main files and the `extra` folders (less the share of `neither`
     pairs that `neither_keep` drops, see `thinned`); held-out pairs from the test items of every folder."""
@@ -148,8 +164,12 @@ def corpus(
     if siblings:
         dev_items = [it for it in load_all(folder, extra) if split_of_item(it.item) == "dev"]
         train += sibling_pairs(dev_items, siblings, SEED + 3)
+    semeval = semeval_pairs(semeval_path) if semeval_path is not None else []
     if semeval_path is not None:
-        train += semeval_pairs(semeval_path) + (semeval_cross_pairs(semeval_path) if cross else [])
+        train += semeval + (semeval_cross_pairs(semeval_path) if cross else [])
+    if negate:
+        denied = negated_pairs(dev + semeval, SEED + 5)
+        train += denied + augment(denied, AUGMENT_RATE, SEED + 4) + elsewhere(denied, SEED + 6)
     return Corpus(train, test)
 
 
@@ -421,7 +441,7 @@ Recognizing Textual Entailment Challenge, SemEval 2013, pages 263-274. No text o
 
 def write_card(out: Path, data: Corpus, report: dict, minutes: float, epochs: int, semeval: bool) -> None:
     rows = []
-    for origin in ("written", "bank", "augmented", "flipped", "semeval", "semeval-cross"):
+    for origin in ("written", "bank", "augmented", "flipped", "negated", "semeval", "semeval-cross"):
         c = Counter(p.label for p in data.train if p.origin == origin)
         if c:
             rows.append(f"| {origin} | " + " | ".join(str(c[label]) for label in LABELS) + " |")
